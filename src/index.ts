@@ -1,0 +1,2 @@
+// Public exports of `async-repool`.
+export {};
