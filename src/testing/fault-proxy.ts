@@ -1,0 +1,278 @@
+// A TCP proxy that sits between a client (a pool, a driver) and a server (usually the test
+// server) and injects the network faults a pool must survive: latency, resets, a silent
+// network (blackhole) and refused connections.
+import * as net from 'node:net';
+import { Lane } from './fault-proxy/lane.js';
+
+/** Where the proxy forwards to. Any object with `host` and `port`, e.g. a test-server handle. */
+export interface FaultProxyTarget {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface FaultProxyOptions {
+  /**
+   * The server to forward to. Its `host` and `port` are read again for every new connection,
+   * so a handle whose port changes keeps working.
+   */
+  target: FaultProxyTarget;
+  /** Port to listen on. @default 0 (any free port; read it from the handle's `port`) */
+  port?: number;
+  /** Address to listen on. @default '127.0.0.1' */
+  host?: string;
+}
+
+/** A snapshot; reading it changes nothing. */
+export interface FaultProxyStats {
+  /** Client connections currently open through the proxy. */
+  connections: number;
+  /** Client connections accepted since start, refused ones included. */
+  accepted: number;
+  /** Client connections closed at once because `refuse(true)` was on. */
+  refused: number;
+  /** Bytes written to the target (dropped bytes are not counted). */
+  bytesUp: number;
+  /** Bytes written to clients (dropped bytes are not counted). */
+  bytesDown: number;
+}
+
+export interface FaultProxy {
+  /** The address the proxy listens on: connect clients here. */
+  readonly host: string;
+  readonly port: number;
+  /**
+   * Delays every chunk by `ms` in each direction, so a round trip gains 2 × `ms`. Chunks keep
+   * their order and are never split. Applies to chunks received from now on. 0 turns it off.
+   */
+  setLatency(ms: number): void;
+  /**
+   * Resets every open connection: both sockets are destroyed with a TCP RST (a plain close for
+   * a target connection still connecting). Chunks held for latency are dropped.
+   */
+  resetAll(): void;
+  /**
+   * While on, nothing crosses the proxy in either direction: connections are still accepted
+   * (and held), bytes received from either side are discarded, not delivered later, and a
+   * close by the target is held back until it is turned off (a partition hides it). A client
+   * that closes still closes its target connection, so nothing lingers.
+   */
+  blackhole(on: boolean): void;
+  /**
+   * While on, new connections are reset (RST) as soon as they are accepted; open ones live on.
+   * A reset rather than a clean close because the official driver fails its connect at once on
+   * a socket error, but on a clean close mid-handshake it waits for its connect timeout.
+   */
+  refuse(on: boolean): void;
+  stats(): FaultProxyStats;
+  /** Closes the listener and every connection; idempotent. No socket or timer remains. */
+  stop(): Promise<void>;
+}
+
+/** One client connection and its connection to the target. */
+interface Pair {
+  readonly client: net.Socket;
+  readonly upstream: net.Socket;
+  readonly up: Lane;
+  readonly down: Lane;
+  /** The target closed while blackholed: how, to be passed on when the blackhole ends. */
+  heldClose: { hadError: boolean } | undefined;
+}
+
+function fail(name: string, must: string, got: unknown): never {
+  throw new TypeError(`startFaultProxy: ${name} must be ${must} (got ${String(got)})`);
+}
+
+function checkPort(name: string, value: unknown, min: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 65535) {
+    fail(name, `an integer from ${min} to 65535`, value);
+  }
+}
+
+function checkHost(name: string, value: unknown): void {
+  if (typeof value !== 'string' || value === '') fail(name, 'a non-empty string', value);
+}
+
+function checkOptions(options: unknown): asserts options is FaultProxyOptions {
+  if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  const o = options as Record<string, unknown>;
+  const target = o['target'];
+  if (typeof target !== 'object' || target === null) {
+    fail('options.target', 'an object with host and port', target);
+  }
+  const t = target as Record<string, unknown>;
+  checkHost('options.target.host', t['host']);
+  checkPort('options.target.port', t['port'], 1);
+  if (o['port'] !== undefined) checkPort('options.port', o['port'], 0);
+  if (o['host'] !== undefined) checkHost('options.host', o['host']);
+}
+
+/** Closes a socket with an RST where Node can (an open TCP socket), else plainly. */
+function reset(socket: net.Socket): void {
+  if (socket.destroyed) return;
+  // resetAndDestroy() on a socket still connecting waits for the connection: do not wait.
+  if (socket.connecting) {
+    socket.destroy();
+    return;
+  }
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+}
+
+/** Starts a fault proxy in front of `options.target`; resolves once it is listening. */
+export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
+  checkOptions(options);
+  const target = options.target;
+  const pairs = new Set<Pair>();
+  /** Every socket the proxy owns, so that stop() leaves none behind. */
+  const sockets = new Set<net.Socket>();
+  const counts = { connections: 0, accepted: 0, refused: 0, bytesUp: 0, bytesDown: 0 };
+  let latencyMs = 0;
+  let blackholed = false;
+  let refusing = false;
+  let stopping: Promise<void> | undefined;
+
+  function own(socket: net.Socket): void {
+    sockets.add(socket);
+    // A reset or refused connection must never crash the process: every socket listens.
+    socket.on('error', () => {});
+    socket.once('close', () => sockets.delete(socket));
+    socket.setNoDelay(true);
+  }
+
+  /** Passes on a close of `from` to the other side: an RST as an RST, a clean close as an end. */
+  function passClose(pair: Pair, fromClient: boolean, hadError: boolean): void {
+    const other = fromClient ? pair.upstream : pair.client;
+    // Nothing more can reach the side that closed.
+    (fromClient ? pair.down : pair.up).clear();
+    if (hadError) {
+      pair.up.clear();
+      pair.down.clear();
+      reset(other);
+    } else {
+      // What the closed side sent before closing is still delivered, then the other side ends.
+      (fromClient ? pair.up : pair.down).end(latencyMs);
+    }
+  }
+
+  function onConnection(client: net.Socket): void {
+    own(client);
+    counts.accepted += 1;
+    // A connection accepted while stop() runs is turned away too (not counted as refused).
+    if (refusing || stopping !== undefined) {
+      if (refusing) counts.refused += 1;
+      reset(client);
+      return;
+    }
+    counts.connections += 1;
+    const upstream = net.connect({ host: target.host, port: target.port });
+    own(upstream);
+    const pair: Pair = {
+      client,
+      upstream,
+      up: new Lane(client, upstream, (n) => (counts.bytesUp += n)),
+      down: new Lane(upstream, client, (n) => (counts.bytesDown += n)),
+      heldClose: undefined,
+    };
+    pairs.add(pair);
+    upstream.once('connect', () => pair.up.flush());
+    client.on('data', (chunk: Buffer) => {
+      if (!blackholed) pair.up.push(chunk, latencyMs);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!blackholed) pair.down.push(chunk, latencyMs);
+    });
+    client.once('close', (hadError) => {
+      counts.connections -= 1;
+      passClose(pair, true, hadError);
+      if (upstream.destroyed) pairs.delete(pair);
+    });
+    upstream.once('close', (hadError) => {
+      if (blackholed && !client.destroyed) {
+        pair.heldClose = { hadError };
+        return;
+      }
+      passClose(pair, false, hadError);
+      if (client.destroyed) pairs.delete(pair);
+    });
+  }
+
+  const server = net.createServer(onConnection);
+  // Errors after listening (accept failures such as EMFILE) must not crash the process.
+  const onListenError = (): void => {};
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' }, () => {
+      server.off('error', reject);
+      server.on('error', onListenError);
+      resolve();
+    });
+  });
+  const address = server.address() as net.AddressInfo;
+
+  return {
+    host: address.address,
+    port: address.port,
+    setLatency(ms: number): void {
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+        throw new TypeError(`setLatency: ms must be a finite number >= 0 (got ${String(ms)})`);
+      }
+      latencyMs = ms;
+    },
+    resetAll(): void {
+      for (const pair of pairs) {
+        pair.up.clear();
+        pair.down.clear();
+        reset(pair.client);
+        reset(pair.upstream);
+      }
+    },
+    blackhole(on: boolean): void {
+      if (typeof on !== 'boolean') throw new TypeError(`blackhole: on must be a boolean (got ${String(on)})`);
+      blackholed = on;
+      if (on) {
+        // Chunks already held for latency are lost with the rest.
+        for (const pair of pairs) {
+          pair.up.clear();
+          pair.down.clear();
+        }
+        return;
+      }
+      for (const pair of pairs) {
+        const held = pair.heldClose;
+        if (held === undefined) continue;
+        pair.heldClose = undefined;
+        passClose(pair, false, held.hadError);
+        if (pair.client.destroyed) pairs.delete(pair);
+      }
+    },
+    refuse(on: boolean): void {
+      if (typeof on !== 'boolean') throw new TypeError(`refuse: on must be a boolean (got ${String(on)})`);
+      refusing = on;
+    },
+    stats(): FaultProxyStats {
+      return { ...counts };
+    },
+    stop(): Promise<void> {
+      if (stopping !== undefined) return stopping;
+      const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const pair of pairs) {
+        pair.up.clear();
+        pair.down.clear();
+      }
+      pairs.clear();
+      // Wait for every socket's 'close' (its handle is gone by then), target sides included,
+      // which server.close() alone does not cover. A socket leaves `sockets` on its 'close',
+      // so every one still there has that event to come.
+      const socketsClosed = [...sockets].map((socket) => {
+        const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+        socket.destroy();
+        return closed;
+      });
+      stopping = Promise.all([listenerClosed, ...socketsClosed]).then(() => undefined);
+      return stopping;
+    },
+  };
+}
