@@ -1,3 +1,10 @@
 // Public entry of `async-repool/testing`: the embedded RethinkDB-protocol test server and
 // the fault proxy, for testing pools and the code that uses them.
-export {};
+export { startTestServer } from './server/server.js';
+export type { TestServer, TestServerOptions, TestServerStats } from './server/server.js';
+export { createClusterMembership } from './server/membership.js';
+export type { ClusterMembership } from './server/membership.js';
+export type { ServerDescriptor } from './server/reql/types.js';
+export { Store } from './server/store.js';
+export { startFaultProxy } from './fault-proxy.js';
+export type { FaultProxy, FaultProxyOptions, FaultProxyStats, FaultProxyTarget } from './fault-proxy.js';

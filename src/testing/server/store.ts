@@ -1,3 +1,149 @@
-// PLACEHOLDER (replaced by the evaluator work): the in-memory store of databases, tables
-// and documents shared by every connection of a server (and every node of a test cluster).
-export class Store {}
+// The in-memory store of databases, tables and documents shared by every connection of a
+// server (and every node of a test cluster). Documents are stored frozen, with their keys
+// sorted as the real server prints them, so the evaluator can hand stored rows straight to
+// a result (the session serializes them) without copying and without any risk that a
+// query mutates the store by accident.
+import { randomUUID } from 'node:crypto';
+import { canonicalFrozen, isObject, type DatumObject } from './reql/datum.js';
+
+/** A stored document: a frozen plain JSON object. */
+export type Doc = DatumObject;
+
+/** The system database, always listed by dbList; its tables are computed, not stored. */
+export const SYSTEM_DB = 'rethinkdb';
+
+export interface IndexInfo {
+  readonly name: string;
+  readonly multi: boolean;
+  readonly geo: boolean;
+  /** The index function term as the client sent it (absent: the field of that name). */
+  readonly fn: unknown;
+}
+
+/**
+ * Primary key values as Map keys. Type-tagged so that 1 and "1" are different rows;
+ * numbers print the same whether written 1 or 1.0; a TIME is keyed by its instant.
+ */
+export function canonicalKey(key: unknown): string {
+  switch (typeof key) {
+    case 'string': return `s${key}`;
+    case 'number': return `n${key}`;
+    case 'boolean': return key ? 'btrue' : 'bfalse';
+    default:
+      if (isObject(key) && key['$reql_type$'] === 'TIME') return `t${String(key['epoch_time'])}`;
+      return `j${JSON.stringify(canonicalFrozen(key))}`;
+  }
+}
+
+export class Table {
+  readonly id = randomUUID();
+  readonly indexes = new Map<string, IndexInfo>();
+  durability: 'hard' | 'soft' = 'hard';
+  private readonly docs = new Map<string, Doc>();
+  /** rows() snapshot, rebuilt lazily after a write: repeated scans allocate nothing. */
+  private snapshot: readonly Doc[] | undefined;
+
+  constructor(
+    readonly db: string,
+    readonly name: string,
+    readonly primaryKey: string,
+  ) {}
+
+  /** A stored table can be written to (system tables, computed, cannot). */
+  get writable(): Table {
+    return this;
+  }
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  get(key: unknown): Doc | undefined {
+    return this.docs.get(canonicalKey(key));
+  }
+
+  /** Every document, in insertion order. The array is shared: never mutate it. */
+  rows(): readonly Doc[] {
+    if (this.snapshot === undefined) this.snapshot = Object.freeze([...this.docs.values()]);
+    return this.snapshot;
+  }
+
+  /** Stores `doc` (copied, sorted, frozen) under its primary key; returns the stored form. */
+  put(doc: DatumObject): Doc {
+    const stored = canonicalFrozen(doc) as Doc;
+    // Replacing an existing key keeps its place in the Map (insertion order).
+    this.docs.set(canonicalKey(stored[this.primaryKey]), stored);
+    this.snapshot = undefined;
+    return stored;
+  }
+
+  delete(key: unknown): boolean {
+    const removed = this.docs.delete(canonicalKey(key));
+    if (removed) this.snapshot = undefined;
+    return removed;
+  }
+}
+
+export class Database {
+  readonly id = randomUUID();
+  readonly tables = new Map<string, Table>();
+  constructor(readonly name: string) {}
+}
+
+export class Store {
+  private readonly dbs = new Map<string, Database>();
+
+  constructor() {
+    this.dbs.set('test', new Database('test'));
+  }
+
+  getDb(name: string): Database | undefined {
+    return this.dbs.get(name);
+  }
+
+  hasDb(name: string): boolean {
+    return name === SYSTEM_DB || this.dbs.has(name);
+  }
+
+  /** Creates a database; undefined if one of that name exists (the system db included). */
+  createDb(name: string): Database | undefined {
+    if (this.hasDb(name)) return undefined;
+    const db = new Database(name);
+    this.dbs.set(name, db);
+    return db;
+  }
+
+  dropDb(name: string): Database | undefined {
+    const db = this.dbs.get(name);
+    if (db !== undefined) this.dbs.delete(name);
+    return db;
+  }
+
+  /** User databases plus `rethinkdb`, sorted as the server lists them. */
+  dbNames(): string[] {
+    return [SYSTEM_DB, ...this.dbs.keys()].sort();
+  }
+
+  userDatabases(): readonly Database[] {
+    return [...this.dbs.values()];
+  }
+
+  getTable(db: string, name: string): Table | undefined {
+    return this.dbs.get(db)?.tables.get(name);
+  }
+
+  createTable(db: string, name: string, primaryKey = 'id'): Table | undefined {
+    const d = this.dbs.get(db);
+    if (d === undefined || d.tables.has(name)) return undefined;
+    const t = new Table(db, name, primaryKey);
+    d.tables.set(name, t);
+    return t;
+  }
+
+  dropTable(db: string, name: string): Table | undefined {
+    const d = this.dbs.get(db);
+    const t = d?.tables.get(name);
+    if (t !== undefined) d?.tables.delete(name);
+    return t;
+  }
+}

@@ -24,6 +24,17 @@ export interface EvalContext {
   readonly self: ServerDescriptor;
   /** Every live server sharing the store (rethinkdb.server_status / server_config rows). */
   servers(): readonly ServerDescriptor[];
+  /**
+   * Optional: the server's users, for `rethinkdb.users` rows (`password` tells whether one
+   * is set). Without it, that table shows `admin` with no password.
+   */
+  users?(): readonly UserDescriptor[];
+}
+
+/** A user, as `rethinkdb.users` shows it. */
+export interface UserDescriptor {
+  readonly id: string;
+  readonly password: boolean;
 }
 
 /** A parsed START query. */

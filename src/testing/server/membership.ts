@@ -1,0 +1,35 @@
+// Which test servers make up one cluster. Servers that share a membership (and a Store) list
+// each other in rethinkdb.server_status; a server started alone gets a private one.
+import type { ServerDescriptor } from './reql/types.js';
+
+export interface ClusterMembership {
+  /** Adds a server, or replaces the descriptor with the same id (after a restart). */
+  register(server: ServerDescriptor): void;
+  unregister(id: string): void;
+  /** Live servers, in the order they first registered. */
+  list(): readonly ServerDescriptor[];
+}
+
+/** An in-process membership; pass the same one to several startTestServer() calls. */
+export function createClusterMembership(): ClusterMembership {
+  const servers = new Map<string, ServerDescriptor>();
+  let snapshot: readonly ServerDescriptor[] | undefined;
+  return {
+    register(server) {
+      servers.set(server.id, server);
+      snapshot = undefined;
+    },
+    unregister(id) {
+      if (servers.delete(id)) snapshot = undefined;
+    },
+    list() {
+      return (snapshot ??= Object.freeze([...servers.values()]));
+    },
+  };
+}
+
+export function isClusterMembership(value: unknown): value is ClusterMembership {
+  if (value === null || typeof value !== 'object') return false;
+  const m = value as Record<string, unknown>;
+  return typeof m.register === 'function' && typeof m.unregister === 'function' && typeof m.list === 'function';
+}
