@@ -8,3 +8,5 @@ export type { ServerDescriptor } from './server/reql/types.js';
 export { Store } from './server/store.js';
 export { startFaultProxy } from './fault-proxy.js';
 export type { FaultProxy, FaultProxyOptions, FaultProxyStats, FaultProxyTarget } from './fault-proxy.js';
+export { startTestCluster } from './cluster.js';
+export type { TestCluster, TestClusterOptions } from './cluster.js';

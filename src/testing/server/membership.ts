@@ -13,9 +13,13 @@ export interface ClusterMembership {
 /** An in-process membership; pass the same one to several startTestServer() calls. */
 export function createClusterMembership(): ClusterMembership {
   const servers = new Map<string, ServerDescriptor>();
+  // First-registration rank per id, kept after unregister so a restarted server (which
+  // unregisters, then registers again) keeps its place instead of moving to the end.
+  const rank = new Map<string, number>();
   let snapshot: readonly ServerDescriptor[] | undefined;
   return {
     register(server) {
+      if (!rank.has(server.id)) rank.set(server.id, rank.size);
       servers.set(server.id, server);
       snapshot = undefined;
     },
@@ -23,7 +27,8 @@ export function createClusterMembership(): ClusterMembership {
       if (servers.delete(id)) snapshot = undefined;
     },
     list() {
-      return (snapshot ??= Object.freeze([...servers.values()]));
+      const byRank = (a: ServerDescriptor, b: ServerDescriptor) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0);
+      return (snapshot ??= Object.freeze([...servers.values()].sort(byRank)));
     },
   };
 }

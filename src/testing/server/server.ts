@@ -126,6 +126,8 @@ class RunningTestServer implements TestServer {
   private paused = false;
   private latencyMs = 0;
   private stopping: Promise<void> | undefined;
+  /** An in-flight restart(); stop() waits for it, or the listener it reopens would leak. */
+  private restarting: Promise<void> | undefined;
 
   constructor(private readonly options: TestServerOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -213,14 +215,21 @@ class RunningTestServer implements TestServer {
 
   async restart(): Promise<void> {
     if (this.stopping) throw new Error('restart() after stop(): the test server is stopped');
-    await this.closeListener();
-    await this.listen();
+    const restarting = this.closeListener().then(() => this.listen());
+    this.restarting = restarting;
+    try {
+      await restarting;
+    } finally {
+      if (this.restarting === restarting) this.restarting = undefined;
+    }
   }
 
   stop(): Promise<void> {
-    this.stopping ??= this.closeListener().then(() => {
-      this.cluster.unregister(this.id);
-    });
+    if (!this.stopping) {
+      const restarting = this.restarting;
+      const closed = restarting ? restarting.catch(() => {}).then(() => this.closeListener()) : this.closeListener();
+      this.stopping = closed.then(() => this.cluster.unregister(this.id));
+    }
     return this.stopping;
   }
 

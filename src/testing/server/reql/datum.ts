@@ -8,6 +8,15 @@ import { runtimeError } from './errors.js';
 
 export type DatumObject = { readonly [key: string]: unknown };
 
+/**
+ * Sets a field whatever its name: a plain `o[k] = v` with k = "__proto__" (a legal ReQL
+ * field name) would change the object's prototype instead of adding the field.
+ */
+export function setField(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
 export function isObject(v: unknown): v is DatumObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -36,6 +45,8 @@ export function datumTypeName(v: unknown): string {
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {
+  // Scalars (the common case: keys, field values) need no type dispatch.
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a === b;
   return compareDatums(a, b) === 0;
 }
 
@@ -116,7 +127,7 @@ export function binaryBytes(v: DatumObject): Buffer {
 /** An object with its keys in the server's (sorted) order, as every result prints them. */
 export function sortedObject(source: DatumObject): DatumObject {
   const out: Record<string, unknown> = {};
-  for (const k of sortedKeys(source)) out[k] = source[k];
+  for (const k of sortedKeys(source)) setField(out, k, source[k]);
   return out;
 }
 
@@ -129,7 +140,7 @@ export function canonicalFrozen(v: unknown): unknown {
   if (isObject(v)) {
     if (Object.isFrozen(v)) return v;
     const out: Record<string, unknown> = {};
-    for (const k of sortedKeys(v)) out[k] = canonicalFrozen(v[k]);
+    for (const k of sortedKeys(v)) setField(out, k, canonicalFrozen(v[k]));
     return Object.freeze(out);
   }
   return v;

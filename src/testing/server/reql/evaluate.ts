@@ -5,7 +5,7 @@
 // name) to the backtrace of any error raised beneath it, as the real server reports it.
 import { ErrorType, T, termName } from '../protocol.js';
 import type { Store } from '../store.js';
-import { isObject, sortedObject, type DatumObject } from './datum.js';
+import { isObject, setField, sortedObject, type DatumObject } from './datum.js';
 import { ReqlError, runtimeError, type Frame } from './errors.js';
 import type { EvalContext } from './types.js';
 import { asDatum, asFunc } from './convert.js';
@@ -131,7 +131,7 @@ function evalObject(obj: DatumObject, scope: Scope, env: Env): DatumObject {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(obj)) {
     try {
-      out[k] = asDatum(evalTerm(obj[k], scope, env));
+      setField(out, k, asDatum(evalTerm(obj[k], scope, env)));
     } catch (err) {
       throw withFrames(err, k);
     }

@@ -2,7 +2,7 @@
 // DEFAULT, ERROR; values: NOW, UUID, ISO8601, EPOCH_TIME, COERCE_TO, TYPE_OF.
 import { createHash, randomUUID } from 'node:crypto';
 import { ErrorType, T } from '../protocol.js';
-import { binaryBytes, datumTypeName, isObject, sortedObject, truthy } from './datum.js';
+import { binaryBytes, datumTypeName, isObject, setField, sortedObject, truthy } from './datum.js';
 import { ReqlError, runtimeError } from './errors.js';
 import type { Call, Handler } from './evaluate.js';
 import { funcParams } from './compile.js';
@@ -85,7 +85,7 @@ function coerceTo(call: Call): unknown {
         throw runtimeError(ErrorType.QUERY_LOGIC, `Duplicate key ${JSON.stringify(key)} in coerced object.  ` +
           `(got ${JSON.stringify(out[key])} and ${JSON.stringify(pair[1])} as values)`);
       }
-      out[key] = pair[1];
+      setField(out, key, pair[1]);
     }
     return sortedObject(out);
   }
@@ -100,7 +100,7 @@ export const miscTerms: ReadonlyArray<readonly [number, Handler]> = [
   }],
   [T.MAKE_OBJ, (call) => {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(call.optargs ?? {})) out[k] = call.opt(k, asDatum);
+    for (const k of Object.keys(call.optargs ?? {})) setField(out, k, call.opt(k, asDatum));
     return sortedObject(out);
   }],
   [T.VAR, (call) => call.scope.lookup(call.args[0] as number)],

@@ -3,7 +3,7 @@
 // over a sequence, `x('a')` skips rows without `a`, HAS_FIELDS filters (keeping a table
 // selection), the others map.
 import { ErrorType, T } from '../protocol.js';
-import { isObject, sortedObject, truncPrint, prettyPrint, type DatumObject } from './datum.js';
+import { isObject, prettyPrint, setField, sortedObject, truncPrint, type DatumObject } from './datum.js';
 import { runtimeError } from './errors.js';
 import type { Call, Handler } from './evaluate.js';
 import { asDatum, asInt, asSeq, asString, derivedKind, isSequence, nth, sameKind } from './convert.js';
@@ -56,8 +56,8 @@ function pluck(v: unknown, sel: Selector): unknown {
   for (const k of Object.keys(v).sort()) {
     const s = sel.get(k);
     if (s === undefined) continue;
-    if (s === true) out[k] = v[k];
-    else if (isObject(v[k]) || Array.isArray(v[k])) out[k] = pluck(v[k], s);
+    if (s === true) setField(out, k, v[k]);
+    else if (isObject(v[k]) || Array.isArray(v[k])) setField(out, k, pluck(v[k], s));
   }
   return out;
 }
@@ -69,7 +69,7 @@ function without(v: unknown, sel: Selector): unknown {
   for (const k of Object.keys(v)) {
     const s = sel.get(k);
     if (s === true) continue;
-    out[k] = s === undefined ? v[k] : without(v[k], s);
+    setField(out, k, s === undefined ? v[k] : without(v[k], s));
   }
   return out;
 }
@@ -88,8 +88,8 @@ function hasFields(v: unknown, sel: Selector): boolean {
 export function mergeDeep(a: DatumObject, b: DatumObject): DatumObject {
   const out: Record<string, unknown> = { ...a };
   for (const [k, v] of Object.entries(b)) {
-    const prev = out[k];
-    out[k] = isObject(prev) && isObject(v) && v['$reql_type$'] === undefined ? mergeDeep(prev, v) : v;
+    const prev = Object.hasOwn(out, k) ? out[k] : undefined;
+    setField(out, k, isObject(prev) && isObject(v) && v['$reql_type$'] === undefined ? mergeDeep(prev, v) : v);
   }
   return sortedObject(out);
 }

@@ -29,16 +29,20 @@ function orderBy(call: Call): unknown {
     const spec = v instanceof OrderVal ? v : new OrderVal(false, v);
     const key = spec.key;
     const env = call.env;
-    const get = key instanceof FuncVal
-      ? (row: unknown) => {
-        try { return asDatum(invoke(key, [row], env)); } catch (e) { throw withFrames(e, i); }
-      }
-      : (row: unknown) => getField(row, call.arg(i, () => (typeof key === 'string' ? key : asString(key))));
+    let get: (row: unknown) => unknown;
+    if (key instanceof FuncVal) {
+      get = (row) => {
+        try { return asDatum(invoke(key, [row], env)); } catch (e) { throw withFrames(e, i, 1); }
+      };
+    } else {
+      const field = typeof key === 'string' ? key : call.arg(i, () => asString(key));
+      get = (row) => getField(row, field);
+    }
     keys.push({ desc: spec.desc, get });
   }
   if (index !== undefined) {
     const desc = index instanceof OrderVal && index.desc;
-    const name = index instanceof OrderVal ? asString(index.key) : call.opt('index', asString) as string;
+    const name = asString(index instanceof OrderVal ? index.key : index);
     if (!(v0 instanceof TableVal)) {
       throw runtimeError(ErrorType.QUERY_LOGIC, 'Indexed order_by can only be performed on a TABLE or TABLE_SLICE. ' +
         'Make sure order_by comes before any transformations (such as map) or filters.');
