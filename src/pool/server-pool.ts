@@ -1,0 +1,366 @@
+// The pool of one server: a state machine over connection slots. `move()` is the only way a
+// slot changes state; every count is derived from the state containers. Background work
+// (opening, replacing, pinging, retrying) lives in Maintenance (maintenance.ts).
+import type { Connector } from '../drivers/connector.js';
+import { isAuthError } from '../drivers/connector.js';
+import { PoolAuthError, PoolClosedError, PoolConnectError, PoolQueueFullError, PoolTimeoutError } from './errors.js';
+import type { CloseReason, PoolEmitter } from './events.js';
+import { expiresAt, withDeadline } from './lifetime.js';
+import type { ResolvedOptions } from './options.js';
+import { Slot, type SlotState } from './slot.js';
+import { snapshot, type PoolStats } from './stats.js';
+import { Waiter, WaiterQueue } from './waiters.js';
+import { Maintenance } from './maintenance.js';
+
+/** What a server pool shares with the facade and its sibling server pools. */
+export interface PoolContext<C> {
+  readonly connector: Connector<C, unknown>;
+  readonly connectOptions: unknown;
+  readonly options: ResolvedOptions;
+  readonly emitter: PoolEmitter;
+  /** Every connection the pool owns (or that a caller still holds), to its slot. */
+  readonly registry: Map<C, Slot<C>>;
+  nextId(): number;
+}
+
+/** Per-call settings of a request for a connection. */
+export interface Request {
+  signal?: AbortSignal | undefined;
+  timeoutMs: number;
+  stack: string | undefined;
+}
+
+type Phase = 'open' | 'draining' | 'closed';
+
+/** The pool of connections to one server. */
+export class ServerPool<C> {
+  // The state containers. `idle` is a stack: the most recently used connection is on top.
+  readonly opening = new Set<Slot<C>>();
+  readonly idle: Slot<C>[] = [];
+  readonly leased = new Set<Slot<C>>();
+  readonly closing = new Set<Slot<C>>();
+  readonly waiters = new WaiterQueue<Slot<C>>();
+  phase: Phase = 'open';
+  totals = { created: 0, closed: 0, acquired: 0, timeouts: 0, connectErrors: 0, leaks: 0 };
+  readonly maintenance: Maintenance<C>;
+  /** Called whenever a slot closes or a lease ends while draining. */
+  onSettled: (() => void) | undefined = undefined;
+
+  constructor(readonly ctx: PoolContext<C>, readonly server: string) {
+    this.maintenance = new Maintenance(this);
+  }
+
+  get size(): number {
+    return this.opening.size + this.idle.length + this.leased.size;
+  }
+
+  /** The single transition function. */
+  move(slot: Slot<C>, to: SlotState): void {
+    const from = slot.state;
+    if (from === to) return;
+    if (from === 'closed') throw new Error(`internal: slot ${slot.id} is closed, cannot become ${to}`);
+    if (from === 'new') {
+      if (to !== 'opening') throw new Error(`internal: a new slot must open first, not become ${to}`);
+    } else if (from === 'opening') this.opening.delete(slot);
+    else if (from === 'idle') this.idle.splice(this.idle.lastIndexOf(slot), 1);
+    else if (from === 'leased') this.leased.delete(slot);
+    else this.closing.delete(slot);
+    slot.state = to;
+    if (to === 'opening') this.opening.add(slot);
+    else if (to === 'idle') this.idle.push(slot);
+    else if (to === 'leased') this.leased.add(slot);
+    else if (to === 'closing') this.closing.add(slot);
+    else if (slot.conn !== undefined && !slot.held) this.ctx.registry.delete(slot.conn);
+  }
+
+  // ---- hand-out -----------------------------------------------------------------------
+
+  /** The available idle connection with the fewest queries in flight, top of stack first. */
+  pickIdle(now: number): Slot<C> | undefined {
+    let best: Slot<C> | undefined;
+    let expired: Slot<C>[] | undefined;
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      const s = this.idle[i]!;
+      if (s.pinging || s.retiring) continue;
+      if (now >= s.expiresAt) {
+        (expired ??= []).push(s);
+        continue;
+      }
+      if (best === undefined || s.inFlight < best.inFlight) best = s;
+      if (s.inFlight === 0) break;
+    }
+    if (expired) for (const s of expired) this.retire(s, 'ttl');
+    return best;
+  }
+
+  needsValidation(slot: Slot<C>, now: number): boolean {
+    return slot.inFlight === 0 && now - slot.checkedAt > this.ctx.options.validateAfterIdleMs;
+  }
+
+  /** Leases an idle slot to a caller (the fast path's last step). */
+  lease(slot: Slot<C>, now: number, stack: string | undefined, since: number): void {
+    this.move(slot, 'leased');
+    slot.held = true;
+    slot.leasedAt = now;
+    slot.leases++;
+    this.totals.acquired++;
+    const { leakDetectionMs, minIdle } = this.ctx.options;
+    if (leakDetectionMs > 0) this.maintenance.watchLeak(slot, stack ?? '');
+    if (this.idle.length < minIdle) this.maintenance.fill();
+    const { emitter } = this.ctx;
+    if (emitter.has('acquire')) emitter.emit('acquire', { id: slot.id, server: this.server, waitedMs: now - since });
+  }
+
+  /** Queues a request: resolves with a slot (leased if `exclusive`, else idle with a query in flight). */
+  request(exclusive: boolean, req: Request, since: number, first?: Slot<C>): Promise<Slot<C>> {
+    return new Promise<Slot<C>>((resolve, reject) => {
+      const w = new Waiter<Slot<C>>(resolve, reject, exclusive, since, req.stack);
+      const { signal } = req;
+      if (signal) {
+        w.signal = signal;
+        w.onAbort = () => {
+          this.waiters.remove(w);
+          w.fail(signal.reason);
+        };
+        signal.addEventListener('abort', w.onAbort, { once: true });
+      }
+      w.timer = setTimeout(() => {
+        this.waiters.remove(w);
+        this.totals.timeouts++;
+        w.fail(new PoolTimeoutError(req.timeoutMs, this.stats(), this.maintenance.lastConnectError));
+      }, req.timeoutMs);
+      // Not unref'ed: a caller awaits this promise, so it is real pending work.
+      if (first) {
+        this.serve(first, w, Date.now());
+        return;
+      }
+      if (this.waiters.length >= this.ctx.options.maxWaiters) {
+        w.fail(new PoolQueueFullError(this.ctx.options.maxWaiters));
+        return;
+      }
+      this.waiters.push(w);
+      this.maintenance.fill();
+    });
+  }
+
+  /** Rejects at once when the pool cannot serve: closed, or known down with `failFast`. */
+  refusal(): Error | undefined {
+    if (this.phase !== 'open') return new PoolClosedError();
+    const m = this.maintenance;
+    if (m.lastConnectError && this.idle.length + this.leased.size === 0) {
+      if (this.ctx.options.failFast) return m.lastConnectError;
+    }
+    return undefined;
+  }
+
+  /** Pairs idle connections with waiters, oldest waiter first. */
+  dispatch(): void {
+    const now = Date.now();
+    while (this.waiters.length > 0) {
+      const slot = this.pickIdle(now);
+      if (!slot) break;
+      this.serve(slot, this.waiters.shift()!, now);
+    }
+    this.maintenance.fill();
+  }
+
+  /** Gives a slot to a waiter, pinging it first if it sat idle too long. */
+  serve(slot: Slot<C>, w: Waiter<Slot<C>>, now: number): void {
+    if (!this.needsValidation(slot, now)) {
+      this.handOut(slot, w, now);
+      return;
+    }
+    this.move(slot, 'leased'); // reserved for this waiter while it is pinged
+    this.ping(slot).then(
+      () => {
+        const usable = slot.state === 'leased';
+        if (w.settled || this.phase !== 'open') {
+          if (!w.settled) w.fail(new PoolClosedError('acquire() was cancelled'));
+          if (usable) this.checkIn(slot);
+        } else if (usable) {
+          slot.checkedAt = Date.now();
+          this.handOut(slot, w, slot.checkedAt);
+        } else {
+          this.requeue(w); // it closed while being pinged
+        }
+      },
+      (error: unknown) => {
+        this.close(slot, 'broken', error);
+        if (!w.settled) this.requeue(w);
+      },
+    );
+  }
+
+  private requeue(w: Waiter<Slot<C>>): void {
+    if (this.phase !== 'open') {
+      w.fail(new PoolClosedError());
+      return;
+    }
+    this.waiters.unshift(w);
+    this.dispatch();
+  }
+
+  private handOut(slot: Slot<C>, w: Waiter<Slot<C>>, now: number): void {
+    if (w.exclusive) {
+      this.lease(slot, now, w.stack, w.since);
+    } else {
+      this.move(slot, 'idle');
+      slot.inFlight++;
+    }
+    w.fulfil(slot);
+  }
+
+  /** A connection is free again (just opened, released or validated): serve or park it. */
+  checkIn(slot: Slot<C>): void {
+    const now = Date.now();
+    if (this.phase !== 'open') return this.close(slot, 'shutdown');
+    if (now >= slot.expiresAt) return this.retire(slot, 'ttl');
+    this.move(slot, 'idle');
+    slot.idleSince = now;
+    if (this.waiters.length > 0) this.dispatch();
+  }
+
+  /** Ends a lease (the facade has checked that `slot` is held). */
+  release(slot: Slot<C>, discard: boolean): void {
+    slot.held = false;
+    this.maintenance.clearLeak(slot);
+    const now = Date.now();
+    const { emitter } = this.ctx;
+    if (emitter.has('release')) emitter.emit('release', { id: slot.id, server: this.server, heldMs: now - slot.leasedAt });
+    if (slot.state === 'closed') {
+      this.ctx.registry.delete(slot.conn!);
+    } else if (slot.state === 'leased') {
+      if (discard) this.close(slot, 'discarded');
+      else if (!this.ctx.connector.isOpen(slot.conn!)) this.close(slot, 'broken');
+      else {
+        slot.checkedAt = now;
+        this.checkIn(slot);
+      }
+    }
+    this.onSettled?.();
+  }
+
+  /** A multiplexed query or cursor on `slot` finished. */
+  done(slot: Slot<C>): void {
+    slot.inFlight--;
+    if (slot.inFlight > 0 || slot.state !== 'idle') return;
+    if (slot.retiring) return this.close(slot, slot.retiring);
+    slot.idleSince = slot.checkedAt = Date.now();
+    if (this.waiters.length > 0) this.dispatch();
+    this.onSettled?.();
+  }
+
+  // ---- closing ------------------------------------------------------------------------
+
+  /** Closes now, or once its in-flight queries finish. */
+  retire(slot: Slot<C>, reason: CloseReason): void {
+    if (slot.inFlight > 0 && slot.state === 'idle') slot.retiring = reason;
+    else this.close(slot, reason);
+  }
+
+  /** Takes a slot out of the pool and closes its connection (with a deadline). */
+  close(slot: Slot<C>, reason: CloseReason, error?: unknown): void {
+    if (slot.state === 'closing' || slot.state === 'closed') return;
+    this.maintenance.forget(slot);
+    this.move(slot, 'closing');
+    const conn = slot.conn!;
+    const { connector, options } = this.ctx;
+    let closing: Promise<void>;
+    try {
+      closing = withDeadline(connector.close(conn), options.pingTimeoutMs, 'close()');
+    } catch (err) {
+      closing = Promise.reject(err);
+    }
+    const finish = () => {
+      this.move(slot, 'closed');
+      this.totals.closed++;
+      const { emitter } = this.ctx;
+      if (emitter.has('close')) {
+        emitter.emit('close', { id: slot.id, server: this.server, reason, ...(error === undefined ? {} : { error }) });
+      }
+      this.onSettled?.();
+    };
+    closing.then(finish, finish);
+    if (this.phase === 'open') this.maintenance.fill();
+  }
+
+  /** The driver says the socket closed: remove the connection at once. */
+  onSocketClosed(slot: Slot<C>): void {
+    if (slot.state === 'idle' || slot.state === 'leased') this.close(slot, 'broken');
+  }
+
+  ping(slot: Slot<C>): Promise<void> {
+    let p: Promise<void>;
+    try {
+      p = this.ctx.connector.ping(slot.conn!);
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    return withDeadline(p, this.ctx.options.pingTimeoutMs, 'ping');
+  }
+
+  /** Wraps a driver error: wrong credentials become PoolAuthError. */
+  connectError(error: unknown): PoolConnectError {
+    if (error instanceof PoolConnectError) return error;
+    return isAuthError(error) ? new PoolAuthError(this.server, error) : new PoolConnectError(this.server, error);
+  }
+
+  stats(): PoolStats {
+    let inFlight = 0;
+    for (const s of this.idle) inFlight += s.inFlight;
+    for (const s of this.leased) inFlight += s.inFlight;
+    return snapshot({
+      size: this.size,
+      poolSize: this.ctx.options.poolSize,
+      idle: this.idle.length,
+      leased: this.leased.size,
+      opening: this.opening.size,
+      closing: this.closing.size,
+      waiting: this.waiters.length,
+      inFlight,
+      ...this.totals,
+      healthy: this.maintenance.healthy !== false,
+    });
+  }
+
+  // ---- shutdown -----------------------------------------------------------------------
+
+  /** Rejects waiters, closes idle connections, waits for leases up to `deadline`, closes all. */
+  async drain(deadline: number): Promise<void> {
+    if (this.phase === 'open') {
+      this.phase = 'draining';
+      this.maintenance.stop();
+      for (const w of this.waiters.drain()) w.fail(new PoolClosedError('acquire() was cancelled'));
+      for (const slot of [...this.idle]) this.retire(slot, 'shutdown');
+    }
+    const busy = () =>
+      this.leased.size > 0 || this.opening.size > 0 || this.idle.some((s) => s.inFlight > 0);
+    await this.until(() => !busy(), deadline);
+    for (const slot of [...this.leased, ...this.idle]) this.close(slot, 'shutdown');
+    await this.until(() => this.closing.size === 0, Infinity);
+    this.phase = 'closed';
+    this.onSettled = undefined;
+    for (const [conn, slot] of this.ctx.registry) if (slot.state === 'closed') this.ctx.registry.delete(conn);
+  }
+
+  private until(done: () => boolean, deadline: number): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const finish = () => {
+        clearTimeout(timer);
+        this.onSettled = undefined;
+        resolve();
+      };
+      this.onSettled = () => {
+        if (done()) finish();
+      };
+      if (deadline !== Infinity) timer = setTimeout(finish, Math.max(0, deadline - Date.now()));
+    });
+  }
+
+  /** When a freshly opened connection should expire. */
+  expiry(now: number): number {
+    return expiresAt(now, this.ctx.options.connectionTtlMs);
+  }
+}

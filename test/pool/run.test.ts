@@ -1,0 +1,90 @@
+// run(): no lease; the least-busy connection that is not leased; cursors read to an array.
+import { after, before, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TestServer } from '../../src/testing/index.js';
+import { makePool, r, startServer, type Conn } from './helpers.js';
+
+let server: TestServer;
+before(async () => {
+  server = await startServer();
+});
+after(() => server.stop());
+
+/** A query the pool cannot tell from a driver query: it only calls run(conn, options). */
+function fakeQuery<T>(result: (conn: Conn) => T | Promise<T>, seen?: Conn[]) {
+  return { run: async (conn: Conn) => (seen?.push(conn), result(conn)) };
+}
+
+it('runs a real query without a lease', async () => {
+  const pool = makePool(server, { poolSize: 2 });
+  await pool.initPool();
+  assert.equal(await pool.run(r.expr('hello')), 'hello');
+  assert.equal(pool.stats().acquired, 0);
+  await pool.releasePool();
+});
+
+it('multiplexes concurrent queries on the least-busy connections, never a leased one', async () => {
+  const pool = makePool(server, { poolSize: 3 });
+  await pool.initPool();
+  const leased = await pool.acquire();
+  const seen: Conn[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const runs = Array.from({ length: 6 }, () => pool.run(fakeQuery(() => gate.then(() => 1), seen)));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(pool.stats().leased, 1);
+  assert.equal(pool.stats().inFlight, 6);
+  assert.ok(!seen.includes(leased));
+  const perConn = new Map<Conn, number>();
+  for (const c of seen) perConn.set(c, (perConn.get(c) ?? 0) + 1);
+  assert.deepEqual([...perConn.values()].sort(), [3, 3], 'spread evenly over the two idle connections');
+  release();
+  assert.deepEqual(await Promise.all(runs), [1, 1, 1, 1, 1, 1]);
+  assert.equal(pool.stats().inFlight, 0);
+  pool.release(leased);
+  await pool.releasePool();
+});
+
+it('reads a cursor result to an array and closes it', async () => {
+  const pool = makePool(server, { poolSize: 1 });
+  await pool.initPool();
+  let closed = 0;
+  const cursor = { toArray: async () => [1, 2, 3], close: async () => void closed++ };
+  assert.deepEqual(await pool.run(fakeQuery(() => cursor)), [1, 2, 3]);
+  assert.equal(closed, 1);
+  await pool.releasePool();
+});
+
+it('a failing query releases its slot and rejects', async () => {
+  const pool = makePool(server, { poolSize: 1 });
+  await pool.initPool();
+  await assert.rejects(pool.run(fakeQuery(() => Promise.reject(new Error('boom')))), /boom/);
+  assert.equal(pool.stats().inFlight, 0);
+  await pool.releasePool();
+});
+
+it('waits for a connection when all are leased, then runs', async () => {
+  const pool = makePool(server, { poolSize: 1 });
+  await pool.initPool();
+  const held = await pool.acquire();
+  const running = pool.run(r.expr(9));
+  assert.equal(pool.stats().waiting, 1);
+  pool.release(held);
+  assert.equal(await running, 9);
+  await pool.releasePool();
+});
+
+it('releasePool() waits for queries in flight', async () => {
+  const pool = makePool(server, { poolSize: 1 });
+  await pool.initPool();
+  let finish!: () => void;
+  const running = pool.run(fakeQuery(() => new Promise<number>((resolve) => (finish = () => resolve(5)))));
+  await new Promise((r) => setImmediate(r));
+  const closing = pool.releasePool();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(pool.stats().idle, 1, 'not closed under a running query');
+  finish();
+  assert.equal(await running, 5);
+  await closing;
+  assert.equal(pool.stats().size, 0);
+});
