@@ -1,0 +1,102 @@
+// Acquire+release throughput of async-repool against generic-pool, tarn and a minimal promise
+// pool (the floor), all over an in-memory Connector so only pool bookkeeping is measured.
+//
+//   npm run bench:overhead [-- --ms 1000 --rounds 3 --json bench/results/overhead.json]
+//
+// Scenarios: pool size 10 and 1000; 1 caller, 100 callers, and 10 000 callers more than the
+// pool has connections (so ~10 000 acquires are always queued). Each subject runs in every
+// round in a rotating order; the median round is reported.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { machineInfo } from './lib/machine.js';
+import { makeSubject, SUBJECTS, type SubjectName } from './lib/subjects.js';
+
+const { values } = parseArgs({
+  options: {
+    ms: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '3' },
+    json: { type: 'string', default: 'bench/results/overhead.json' },
+  },
+});
+const MEASURE_MS = Number(values.ms);
+const ROUNDS = Number(values.rounds);
+
+interface Scenario { size: number; callers: number; label: string }
+const scenarios: Scenario[] = [];
+for (const size of [10, 1000]) {
+  scenarios.push({ size, callers: 1, label: `size ${size}, 1 caller` });
+  scenarios.push({ size, callers: 100, label: `size ${size}, 100 callers` });
+  scenarios.push({ size, callers: size + 10_000, label: `size ${size}, 10k queued` });
+}
+
+async function measure(name: SubjectName, s: Scenario): Promise<number> {
+  const subject = await makeSubject(name, s.size);
+  let ops = 0;
+  let counting = false;
+  let stop = false;
+  const worker = async (): Promise<void> => {
+    let n = 0;
+    while (!stop) {
+      const c = await subject.acquire();
+      if (counting) ops++;
+      await subject.release(c);
+      // A pool that answers from its free list resolves in microtasks only; yield to the
+      // event loop now and then so the measuring timers can fire (same for every subject).
+      if (++n % 256 === 0) await new Promise<void>((r) => setImmediate(r));
+    }
+  };
+  const workers = Array.from({ length: s.callers }, worker);
+  await new Promise((r) => setTimeout(r, Math.min(300, MEASURE_MS / 3))); // warm-up
+  counting = true;
+  const t0 = process.hrtime.bigint();
+  await new Promise((r) => setTimeout(r, MEASURE_MS));
+  counting = false;
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  stop = true;
+  await Promise.all(workers);
+  await subject.close();
+  return ops / seconds;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+const results: Record<string, Record<SubjectName, number>> = {};
+for (const s of scenarios) {
+  const samples: Record<SubjectName, number[]> = { 'async-repool': [], 'generic-pool': [], tarn: [], minimal: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = SUBJECTS.map((_, i) => SUBJECTS[(i + round) % SUBJECTS.length]!);
+    for (const name of order) samples[name].push(await measure(name, s));
+  }
+  const med = Object.fromEntries(SUBJECTS.map((n) => [n, median(samples[n])])) as Record<SubjectName, number>;
+  results[s.label] = med;
+  const repool = med['async-repool'];
+  console.log(
+    `${s.label.padEnd(24)} async-repool ${fmt(repool).padStart(11)}/s | ` +
+      `generic-pool ${fmt(med['generic-pool']).padStart(10)}/s (x${(repool / med['generic-pool']).toFixed(2)}) | ` +
+      `tarn ${fmt(med.tarn).padStart(10)}/s (x${(repool / med.tarn).toFixed(2)}) | ` +
+      `minimal ${fmt(med.minimal).padStart(11)}/s (x${(repool / med.minimal).toFixed(2)})`,
+  );
+}
+
+// Flatness: async-repool's cost per acquire+release across pool size and queue length.
+const nsPerOp = Object.entries(results).map(([label, r]) => ({ label, ns: 1e9 / r['async-repool'] }));
+const oneCaller = nsPerOp.filter((x) => x.label.includes('1 caller')).map((x) => x.ns);
+const queued = nsPerOp.filter((x) => x.label.includes('queued')).map((x) => x.ns);
+const spread = (xs: number[]): number => Math.max(...xs) / Math.min(...xs) - 1;
+console.log('\nasync-repool ns per acquire+release:');
+for (const x of nsPerOp) console.log(`  ${x.label.padEnd(24)} ${x.ns.toFixed(0)} ns`);
+console.log(`spread across pool size (1 caller): ${(spread(oneCaller) * 100).toFixed(1)} %`);
+console.log(`spread across pool size (10k queued): ${(spread(queued) * 100).toFixed(1)} %`);
+
+if (values.json) {
+  writeFileSync(values.json, JSON.stringify({
+    benchmark: 'overhead',
+    command: 'npm run bench:overhead',
+    machine: machineInfo(),
+    measureMs: MEASURE_MS,
+    rounds: ROUNDS,
+    opsPerSecond: results,
+  }, null, 2) + '\n');
+  console.log(`\nwrote ${values.json}`);
+}
