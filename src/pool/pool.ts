@@ -1,6 +1,7 @@
 // AsyncConnectionPool: the public facade. It validates input, routes work to a server pool
 // (exactly one today; one per server once clusters land), maps handed-out connections back
 // to their slots, and keeps secrets out of everything it shows.
+import { now as clock } from './clock.js';
 import { inspect } from 'node:util';
 import type { Connection as RethinkConnection } from 'rethinkdb';
 import type { Connector } from '../drivers/connector.js';
@@ -89,7 +90,7 @@ export class AsyncConnectionPool<C = RethinkConnection> {
     const server = this.#route();
     const refusal = server.refusal();
     if (refusal) return Promise.reject(refusal);
-    const now = Date.now();
+    const now = clock();
     const stack = this.#options.leakDetectionMs > 0 ? captureStack() : undefined;
     if (server.waiters.length === 0) {
       const slot = server.pickIdle(now);
@@ -251,7 +252,7 @@ export class AsyncConnectionPool<C = RethinkConnection> {
     const server = this.#route();
     const refusal = server.refusal();
     if (refusal) throw refusal;
-    const now = Date.now();
+    const now = clock();
     if (server.waiters.length === 0) {
       const slot = server.pickIdle(now);
       if (slot !== undefined && !server.needsValidation(slot, now)) {

@@ -8,6 +8,8 @@ import type { CloseReason, PoolEmitter } from './events.js';
 import { expiresAt, withDeadline } from './lifetime.js';
 import type { ResolvedOptions } from './options.js';
 import { Slot, type SlotState } from './slot.js';
+import { SlotSet } from './slot-set.js';
+import { now as clock } from './clock.js';
 import { snapshot, type PoolStats } from './stats.js';
 import { Waiter, WaiterQueue } from './waiters.js';
 import { Maintenance } from './maintenance.js';
@@ -35,10 +37,10 @@ type Phase = 'open' | 'draining' | 'closed';
 /** The pool of connections to one server. */
 export class ServerPool<C> {
   // The state containers. `idle` is a stack: the most recently used connection is on top.
-  readonly opening = new Set<Slot<C>>();
+  readonly opening = new SlotSet<C>();
   readonly idle: Slot<C>[] = [];
-  readonly leased = new Set<Slot<C>>();
-  readonly closing = new Set<Slot<C>>();
+  readonly leased = new SlotSet<C>();
+  readonly closing = new SlotSet<C>();
   readonly waiters = new WaiterQueue<Slot<C>>();
   phase: Phase = 'open';
   totals = { created: 0, closed: 0, acquired: 0, timeouts: 0, connectErrors: 0, leaks: 0 };
@@ -62,7 +64,12 @@ export class ServerPool<C> {
     if (from === 'new') {
       if (to !== 'opening') throw new Error(`internal: a new slot must open first, not become ${to}`);
     } else if (from === 'opening') this.opening.delete(slot);
-    else if (from === 'idle') this.idle.splice(this.idle.lastIndexOf(slot), 1);
+    else if (from === 'idle') {
+      // Hand-out takes the top of the stack; only expiry and reaping remove from the middle.
+      const idle = this.idle;
+      if (idle[idle.length - 1] === slot) idle.pop();
+      else idle.splice(idle.lastIndexOf(slot), 1);
+    }
     else if (from === 'leased') this.leased.delete(slot);
     else this.closing.delete(slot);
     slot.state = to;
@@ -104,9 +111,9 @@ export class ServerPool<C> {
     slot.leasedAt = now;
     slot.leases++;
     this.totals.acquired++;
-    const { leakDetectionMs, minIdle } = this.ctx.options;
+    const { leakDetectionMs, minIdle, poolSize } = this.ctx.options;
     if (leakDetectionMs > 0) this.maintenance.watchLeak(slot, stack ?? '');
-    if (this.idle.length < minIdle) this.maintenance.fill();
+    if (this.idle.length < minIdle && this.size < poolSize) this.maintenance.fill();
     const { emitter } = this.ctx;
     if (emitter.has('acquire')) emitter.emit('acquire', { id: slot.id, server: this.server, waitedMs: now - since });
   }
@@ -131,7 +138,7 @@ export class ServerPool<C> {
       }, req.timeoutMs);
       // Not unref'ed: a caller awaits this promise, so it is real pending work.
       if (first) {
-        this.serve(first, w, Date.now());
+        this.serve(first, w, clock());
         return;
       }
       if (this.waiters.length >= this.ctx.options.maxWaiters) {
@@ -155,7 +162,7 @@ export class ServerPool<C> {
 
   /** Pairs idle connections with waiters, oldest waiter first. */
   dispatch(): void {
-    const now = Date.now();
+    const now = clock();
     while (this.waiters.length > 0) {
       const slot = this.pickIdle(now);
       if (!slot) break;
@@ -211,8 +218,7 @@ export class ServerPool<C> {
   }
 
   /** A connection is free again (just opened, released or validated): serve or park it. */
-  checkIn(slot: Slot<C>): void {
-    const now = Date.now();
+  checkIn(slot: Slot<C>, now: number = clock()): void {
     if (this.phase !== 'open') return this.close(slot, 'shutdown');
     if (now >= slot.expiresAt) return this.retire(slot, 'ttl');
     this.move(slot, 'idle');
@@ -223,8 +229,8 @@ export class ServerPool<C> {
   /** Ends a lease (the facade has checked that `slot` is held). */
   release(slot: Slot<C>, discard: boolean): void {
     slot.held = false;
-    this.maintenance.clearLeak(slot);
-    const now = Date.now();
+    if (slot.leakTimer !== undefined) this.maintenance.clearLeak(slot);
+    const now = clock();
     const { emitter } = this.ctx;
     if (emitter.has('release')) emitter.emit('release', { id: slot.id, server: this.server, heldMs: now - slot.leasedAt });
     if (slot.state === 'closed') {
@@ -234,7 +240,7 @@ export class ServerPool<C> {
       else if (!this.ctx.connector.isOpen(slot.conn!)) this.close(slot, 'broken');
       else {
         slot.checkedAt = now;
-        this.checkIn(slot);
+        this.checkIn(slot, now);
       }
     }
     this.onSettled?.();
@@ -245,7 +251,7 @@ export class ServerPool<C> {
     slot.inFlight--;
     if (slot.inFlight > 0 || slot.state !== 'idle') return;
     if (slot.retiring) return this.close(slot, slot.retiring);
-    slot.idleSince = slot.checkedAt = Date.now();
+    slot.idleSince = slot.checkedAt = clock();
     if (this.waiters.length > 0) this.dispatch();
     this.onSettled?.();
   }

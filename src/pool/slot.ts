@@ -8,6 +8,8 @@ export type SlotState = 'new' | 'opening' | 'idle' | 'leased' | 'closing' | 'clo
 /** A connection slot. */
 export class Slot<C> {
   state: SlotState = 'new';
+  /** Index inside the SlotSet of its state (see slot-set.ts); -1 when in none. */
+  pos = -1;
   conn: C | undefined = undefined;
   /** When it opened and when it expires (`Infinity` without TTL), `Date.now()` based. */
   openedAt = 0;

@@ -51,6 +51,8 @@ it('TTL is checked on every hand-out, even before its timer fires', async () => 
   const realNow = Date.now;
   const now = mock.method(Date, 'now', () => realNow() + 3_600_001); // the clock jumps past the TTL
   try {
+    // The pool reads the clock once per event-loop turn (src/pool/clock.ts): let a turn pass.
+    await new Promise((resolve) => setImmediate(resolve));
     const next = pool.acquire();
     assert.equal(pool.stats().leased, 0, 'the expired connection must not be handed out');
     now.mock.restore();
