@@ -1,0 +1,257 @@
+// Hostile or broken servers: garbage replies, partial frames, silence, resets, handshakes that
+// never finish. The process must not crash, every call must settle, poisoned connections
+// must be dropped, and the pool must work again once the server behaves.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import r from 'rethinkdb';
+import { r as rts } from 'rethinkdb-ts';
+import {
+  AsyncConnectionPool, PoolConnectError, PoolTimeoutError, type CloseReason, type PoolOptions,
+} from '../../src/index.js';
+import { PASSWORD, USER, startHostileServer, type HandshakeMode, type HostileServer, type Script } from './hostile-server.js';
+import {
+  CallerDeadline, OFFICIAL_POISON, deadline, guardedOfficialConnector, isExpectedError, opsArb, recordCrashes,
+  scriptArb, settle, type Outcome,
+} from './hostile-frames.js';
+
+const crashes = recordCrashes();
+after(() => crashes.stop());
+
+/** Hang guard: far above every deadline in play (acquire 300, ping 200, query 300 ms). */
+const HANG_MS = 4_000;
+const QUERY_MS = 300;
+
+type DriverName = 'official' | 'rethinkdb-ts' | 'official+guard';
+const DRIVERS: Record<DriverName, object | undefined> = {
+  official: undefined,
+  'rethinkdb-ts': rts,
+  'official+guard': guardedOfficialConnector(),
+};
+const query = (d: DriverName) => (d === 'rethinkdb-ts' ? rts.expr(1) : r.expr(1)) as unknown as {
+  run(conn: unknown): Promise<unknown>;
+};
+
+function makePool(server: HostileServer, d: DriverName, options: Omit<PoolOptions, 'driver'> = {}) {
+  return new AsyncConnectionPool<any>(
+    { host: server.host, port: server.port, user: USER, password: PASSWORD, timeout: 1, ...(d === 'rethinkdb-ts' ? { silent: true } : {}) },
+    {
+      ...(DRIVERS[d] ? { driver: DRIVERS[d] as never } : {}),
+      acquireTimeoutMs: 300, pingTimeoutMs: 200, validateAfterIdleMs: 0, keepaliveMs: 100,
+      backoff: { baseMs: 5, maxMs: 50 },
+      ...options,
+    },
+  );
+}
+
+function assertExpected(o: Outcome<unknown>, d: DriverName, what: string): void {
+  if (o.state !== 'rejected') return;
+  const driverName = d === 'rethinkdb-ts' ? 'rethinkdb-ts' : 'official';
+  assert.ok(isExpectedError(o.error, driverName), `${what} failed with an unexpected error: ${String((o.error as Error)?.stack ?? o.error)}`);
+}
+
+async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * acquire → query with the caller's deadline → release. A query that got an answer (even an
+ * error) is released plainly, so the pool must judge the connection itself; one that missed
+ * the caller's deadline is discarded, as a caller should (a plain release of it is the
+ * todo test 'validateAfterIdleMs: 0 ...' below).
+ */
+async function leaseOnce(pool: AsyncConnectionPool<any>, d: DriverName, timeoutMs?: number): Promise<unknown> {
+  const conn = await pool.acquire(timeoutMs === undefined ? undefined : { timeoutMs });
+  let discard = false;
+  try {
+    return await deadline(query(d).run(conn), QUERY_MS);
+  } catch (err) {
+    discard = err instanceof CallerDeadline;
+    throw err;
+  } finally {
+    pool.release(conn, { discard });
+  }
+}
+
+async function scenario(d: DriverName, script: Script, ops: readonly ('lease' | 'run')[], poolSize: number): Promise<void> {
+  const server = await startHostileServer(script);
+  const pool = makePool(server, d, { poolSize });
+  const closes: CloseReason[] = [];
+  pool.on('close', (e) => closes.push(e.reason));
+  const hungRuns: Promise<Outcome<unknown>>[] = [];
+  try {
+    for (const op of ops) {
+      if (op === 'lease') {
+        const o = await settle(leaseOnce(pool, d), HANG_MS);
+        assert.notEqual(o.state, 'pending', 'acquire → query → release hung');
+        assertExpected(o, d, 'acquire → query → release');
+      } else {
+        // pool.run() has no deadline of its own: a reply that never comes leaves it pending
+        // until its connection closes. Those are checked after releasePool() below.
+        const o = await settle(pool.run(query(d) as never), 500);
+        if (o.state === 'pending') hungRuns.push(o.later);
+        assertExpected(o, d, 'pool.run()');
+      }
+    }
+    server.heal();
+    // With a run() still pending, its connection is never validated again (see the todo test
+    // below), so recovery is only promised when nothing is pinned.
+    if (hungRuns.length === 0) {
+      // A connection may have passed its last ping just before the heal left it mute; the
+      // caller's deadline catches it and discards it, so allow one attempt per connection.
+      const tries: Outcome<unknown>[] = [];
+      for (let i = 0; i <= poolSize + 1 && !tries.some((o) => o.state === 'resolved' && o.value === 1); i++) {
+        const o = await settle(leaseOnce(pool, d, 3_000), HANG_MS);
+        assert.notEqual(o.state, 'pending', 'acquire → query → release hung');
+        tries.push(o);
+      }
+      assert.ok(tries.some((o) => o.state === 'resolved' && o.value === 1), `a healed server serves the pool again: ${tries.map((o) => (o.state === 'rejected' ? String(o.error) : o.state)).join('; ')}`);
+      // The pool, not the server, closes connections left waiting for the rest of a frame.
+      await waitFor(() => server.counts().openStalled === 0, 3_000, 'stalled connections to be dropped');
+      // Closed by a failed ping or by the driver ('broken'), or by the caller after its deadline.
+      if (server.counts().stalls > 0) {
+        assert.ok(closes.some((c) => c === 'broken' || c === 'discarded'), `close reasons: ${closes.join(',')}`);
+      }
+    }
+    const released = await settle(pool.releasePool({ timeoutMs: 200 }), HANG_MS);
+    assert.equal(released.state, 'resolved', 'releasePool() settles');
+    for (const later of hungRuns) {
+      const o = await settle(later, HANG_MS);
+      assert.notEqual(o.state, 'pending', 'a pending pool.run() settles once the pool is released');
+      assertExpected(o, d, 'pool.run() after releasePool()');
+    }
+    await waitFor(() => server.counts().open === 0, 3_000, 'every socket to be closed');
+    assert.deepEqual(crashes.take(), [], 'no uncaught exception or unhandled rejection');
+  } finally {
+    if (!pool.closed) await pool.releasePool({ timeoutMs: 0 });
+    await server.stop();
+  }
+}
+
+const poolSizeArb = fc.integer({ min: 1, max: 2 });
+
+describe('random hostile replies', { concurrency: true }, () => {
+  // The official driver throws from its socket handler on the bodies in OFFICIAL_POISON and on
+  // a short length prefix: the pool cannot catch that (see the todo test). Its run therefore
+  // gets well-formed bodies and only over-long length prefixes.
+  it('official driver: replies the pool can guard', () =>
+    fc.assert(fc.asyncProperty(scriptArb(false), opsArb, poolSizeArb, (s, ops, n) => scenario('official', s, ops, n)), { numRuns: 20, includeErrorInReport: true }));
+
+  it('rethinkdb-ts: every kind of garbage', () =>
+    fc.assert(fc.asyncProperty(scriptArb(true), opsArb, poolSizeArb, (s, ops, n) => scenario('rethinkdb-ts', s, ops, n)), { numRuns: 20, includeErrorInReport: true }));
+
+  it('official driver with the proposed socket guard: every kind of garbage', () =>
+    fc.assert(fc.asyncProperty(scriptArb(true), opsArb, poolSizeArb, (s, ops, n) => scenario('official+guard', s, ops, n)), { numRuns: 20, includeErrorInReport: true }));
+});
+
+describe('a handshake that never completes is cut off by the connect timeout', { concurrency: true }, () => {
+  const modes: HandshakeMode[] = ['silent', 'version-then-silent', 'close-after-magic'];
+  for (const d of ['official', 'rethinkdb-ts'] as const) {
+    for (const mode of modes) {
+      it(`${d}: ${mode}`, async () => {
+        const server = await startHostileServer({ handshake: mode, replies: [], dribbleMs: 0 });
+        // No retry after the first failure, so the one attempt can be watched to its end.
+        const pool = makePool(server, d, { poolSize: 1, acquireTimeoutMs: 3_000, backoff: { baseMs: 60_000, maxMs: 60_000 } });
+        const failed = new Promise<PoolConnectError>((resolve) => pool.once('connectError', (e) => resolve(e.error)));
+        try {
+          const o = await settle(pool.acquire(), HANG_MS);
+          assert.equal(o.state, 'rejected', 'acquire() must not hang or succeed');
+          const err = (o as { error: unknown }).error;
+          assert.ok(err instanceof PoolTimeoutError || err instanceof PoolConnectError, String(err));
+          const connectError = await failed;
+          assert.ok(connectError.cause instanceof Error && /^Reql/.test(connectError.cause.name), String(connectError.cause));
+          assert.ok(pool.stats().connectErrors >= 1, 'the attempt is counted');
+          await waitFor(() => server.counts().open === 0, 3_000, 'the half-open socket to be closed');
+          assert.equal(server.counts().handshakes, 0);
+          assert.deepEqual(crashes.take(), []);
+        } finally {
+          await pool.releasePool({ timeoutMs: 0 });
+          await server.stop();
+        }
+      });
+    }
+  }
+});
+
+describe('official driver: garbage it cannot parse', () => {
+  // Each OFFICIAL_POISON body throws inside rethinkdb/net.js's socket `data` handler
+  // (Connection._data: JSON.parse, or reading a field of the reply). Today that is an
+  // uncaughtException the pool cannot intercept, and node:test fails the running test on
+  // it; the bad frame also stays in the driver's buffer, so the connection stays "open" and
+  // nothing on it answers again (the hand-out ping deadline is what drops it).
+  it('is contained: the query fails, the connection closes as broken, the pool recovers', {
+    todo: 'pool bug: src/drivers/rethinkdb.ts should guard the socket data handler (see guardedOfficialConnector)',
+  }, async () => {
+    for (const text of OFFICIAL_POISON) {
+      const server = await startHostileServer({ handshake: 'ok', replies: [{ kind: 'frame', text, token: 'same' }], dribbleMs: 0 });
+      const pool = makePool(server, 'official', { poolSize: 1, validateAfterIdleMs: 60_000 });
+      const broken = new Promise<void>((resolve) => pool.on('close', (e) => e.reason === 'broken' && resolve()));
+      try {
+        await pool.initPool();
+        const o = await settle(pool.run(query('official') as never), 1_000);
+        assert.equal(o.state, 'rejected', `run() answered by ${text} must fail, not hang`);
+        assert.equal((await settle(broken, 1_000)).state, 'resolved', `${text}: closed as broken`);
+        server.heal();
+        const again = await settle(pool.run(query('official') as never), 3_000);
+        assert.deepEqual(again.state === 'resolved' ? again.value : again, 1, `recovery after ${text}`);
+      } finally {
+        await pool.releasePool({ timeoutMs: 0 });
+        await server.stop();
+      }
+      assert.deepEqual(crashes.take().map((c) => `${c.kind}: ${String(c.error)}`), [], text);
+    }
+  });
+});
+
+describe('validation gaps', () => {
+  it('validateAfterIdleMs: 0 pings on every hand-out', {
+    todo: 'pool bug: needsValidation() uses `>` and release() stamps checkedAt, so a same-millisecond re-acquire is not pinged',
+  }, async () => {
+    const server = await startHostileServer();
+    let pings = 0;
+    const base = guardedOfficialConnector();
+    const pool = makePoolWith(server, { ...base, ping: (c: never) => (pings++, base.ping(c)) });
+    try {
+      for (let i = 0; i < 20; i++) pool.release(await pool.acquire());
+      // (19: a connection fresh from its handshake may skip its first ping.)
+      assert.ok(pings >= 19, `one ping per hand-out, got ${pings} for 20`);
+    } finally {
+      await pool.releasePool({ timeoutMs: 0 });
+      await server.stop();
+    }
+  });
+
+  it('a connection with a pending pool.run() is still validated before it is handed out', {
+    todo: 'pool bug: needsValidation() and keepalive skip slots with inFlight > 0, so a stalled connection pinned by a hung run() is handed out forever',
+  }, async () => {
+    // Reply 0 answers the ping before run(); reply 1 (run's query) stalls the connection.
+    const server = await startHostileServer({ handshake: 'ok', replies: [{ kind: 'ok' }, { kind: 'huge-length' }], dribbleMs: 0 });
+    const pool = makePool(server, 'official', { poolSize: 1 });
+    try {
+      await pool.initPool();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const run = settle(pool.run(query('official') as never), 300);
+      assert.equal((await run).state, 'pending');
+      server.heal();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      // Expected: the hand-out ping fails on the stalled connection, a new one serves the call.
+      const o = await settle(leaseOnce(pool, 'official', 3_000), HANG_MS);
+      assert.deepEqual(o.state === 'resolved' ? o.value : o, 1);
+    } finally {
+      await pool.releasePool({ timeoutMs: 0 });
+      await server.stop();
+      crashes.take();
+    }
+  });
+});
+
+function makePoolWith(server: HostileServer, driver: object) {
+  return new AsyncConnectionPool<any>(
+    { host: server.host, port: server.port, user: USER, password: PASSWORD, timeout: 1 },
+    { driver: driver as never, poolSize: 1, acquireTimeoutMs: 300, pingTimeoutMs: 200, validateAfterIdleMs: 0 },
+  );
+}
