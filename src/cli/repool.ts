@@ -3,6 +3,10 @@
 type Command = (args: readonly string[]) => Promise<number>;
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  bench: {
+    summary: 'drive a workload through the pool; report throughput, latency and pool health',
+    load: async () => (await import('./bench/command.js')).main,
+  },
   server: { summary: 'run the RethinkDB-protocol test server', load: async () => (await import('./server.js')).main },
 };
 

@@ -1,0 +1,196 @@
+// Flags of `repool bench`: strict parsing (unknown, repeated or malformed flags are errors,
+// never silently ignored) into one validated options object, plus the usage text.
+import { WORKLOADS, type WorkloadName } from './workloads.js';
+
+export type BenchMode = 'lease' | 'run';
+
+/** When the measured run ends: after a wall-clock duration or a number of queries. */
+export type StopCondition =
+  | { readonly kind: 'duration'; readonly ms: number }
+  | { readonly kind: 'queries'; readonly count: number };
+
+export interface BenchOptions {
+  /** Server to drive; undefined = start the test server in a child process. */
+  readonly host: string | undefined;
+  readonly port: number;
+  readonly user: string;
+  /** Read from the environment variable named by --password-env; '' when none. */
+  readonly password: string;
+  readonly passwordEnv: string | undefined;
+  readonly db: string;
+  readonly table: string;
+  /** Rows the seed step makes sure exist (ids 0..rows-1). */
+  readonly rows: number;
+  readonly poolSize: number;
+  readonly concurrency: number;
+  readonly stop: StopCondition;
+  /** Unmeasured run before the measured one, so connections and JIT are warm. */
+  readonly warmupMs: number;
+  readonly mode: BenchMode;
+  readonly workload: WorkloadName;
+  readonly jsonFile: string | undefined;
+  readonly htmlFile: string | undefined;
+}
+
+export type ParseResult =
+  | { readonly kind: 'ok'; readonly options: BenchOptions }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'error'; readonly message: string };
+
+export const USAGE = `Usage: repool bench [options]
+
+Drives a workload through an async-repool pool and reports throughput and latency.
+With no --host, starts the embedded test server in a child process and seeds it.
+
+Connection:
+  --host H               server host (default: start a local test server)
+  --port P               server port (default 28015 with --host)
+  --user U               user name (default admin)
+  --password-env VAR     read the password from environment variable VAR
+                         (there is no --password flag: flags show up in ps and shell history)
+  --db D                 database to use (default repool_bench)
+  --rows N               rows the seed step makes sure exist (default 1000)
+Load:
+  --pool-size N          pool connections (default 8)
+  --concurrency C        concurrent workers (default 32)
+  --duration T           measured run time, e.g. 500ms, 10s, 2m (default 10s)
+  --queries N            stop after N queries instead of a duration
+  --warmup T             unmeasured warm-up before the run (default 1s; 0s with --queries)
+  --mode lease|run       lease: acquire, run, release; run: pool.run(query) (default lease)
+  --workload W           ${WORKLOADS.join(' | ')} (default mixed)
+Output:
+  --json FILE            write the report as JSON
+  --html FILE            write a self-contained HTML report (histogram, throughput over time)
+  -h, --help             show this help
+`;
+
+/** Parses "500ms", "10s", "2m", "1h", "1.5s" into milliseconds; undefined if malformed. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+  const ms = n * unit;
+  return Number.isFinite(ms) ? Math.round(ms) : undefined;
+}
+
+function parseInteger(text: string, min: number, max: number): number | undefined {
+  if (!/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= min && n <= max ? n : undefined;
+}
+
+// Flags that take a value; the rest of the parser checks each one.
+const VALUE_FLAGS = new Set([
+  'host', 'port', 'user', 'password-env', 'db', 'rows', 'pool-size', 'concurrency',
+  'duration', 'queries', 'warmup', 'mode', 'workload', 'json', 'html',
+]);
+
+class UsageError extends Error {}
+
+/** Parses `repool bench` arguments (argv without the `bench` word). */
+export function parseBenchArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ParseResult {
+  try {
+    const raw = collect(argv);
+    if (raw === 'help') return { kind: 'help' };
+    return { kind: 'ok', options: validate(raw, env) };
+  } catch (err) {
+    if (err instanceof UsageError) return { kind: 'error', message: err.message };
+    throw err;
+  }
+}
+
+/** Splits argv into flag -> value, accepting `--flag value` and `--flag=value`. */
+function collect(argv: readonly string[]): Map<string, string> | 'help' {
+  const raw = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h' || arg === '--help') return 'help';
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}'`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    if (name === 'password') {
+      throw new UsageError('--password is not accepted: put the password in an environment variable and pass --password-env VAR');
+    }
+    if (!VALUE_FLAGS.has(name)) throw new UsageError(`unknown flag --${name}`);
+    if (raw.has(name)) throw new UsageError(`--${name} given twice`);
+    let value: string | undefined;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      i++;
+    }
+    if (value === '') throw new UsageError(`--${name} needs a value`);
+    raw.set(name, value);
+  }
+  return raw;
+}
+
+function validate(raw: Map<string, string>, env: NodeJS.ProcessEnv): BenchOptions {
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const text = raw.get(name);
+    if (text === undefined) return def;
+    const n = parseInteger(text, min, max);
+    if (n === undefined) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
+    return n;
+  };
+  const duration = (name: string, def: number, min: number): number => {
+    const text = raw.get(name);
+    if (text === undefined) return def;
+    const ms = parseDuration(text);
+    if (ms === undefined || ms < min) {
+      throw new UsageError(`--${name} must be a duration like 500ms, 10s or 2m${min > 0 ? ' (above 0)' : ''}, got '${text}'`);
+    }
+    return ms;
+  };
+  const oneOf = <T extends string>(name: string, choices: readonly T[], def: T): T => {
+    const text = raw.get(name);
+    if (text === undefined) return def;
+    if (!(choices as readonly string[]).includes(text)) {
+      throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got '${text}'`);
+    }
+    return text as T;
+  };
+
+  const host = raw.get('host');
+  if (host === undefined && raw.has('port')) {
+    throw new UsageError('--port needs --host (without --host the bench starts its own test server)');
+  }
+  const passwordEnv = raw.get('password-env');
+  let password = '';
+  if (passwordEnv !== undefined) {
+    const value = env[passwordEnv];
+    if (value === undefined) throw new UsageError(`--password-env: environment variable ${passwordEnv} is not set`);
+    password = value;
+  }
+  if (raw.has('duration') && raw.has('queries')) throw new UsageError('give --duration or --queries, not both');
+  const stop: StopCondition = raw.has('queries')
+    ? { kind: 'queries', count: int('queries', 0, 1, 1e12) }
+    : { kind: 'duration', ms: duration('duration', 10_000, 1) };
+  const db = raw.get('db') ?? 'repool_bench';
+  // RethinkDB names: letters, digits and underscores only.
+  if (!/^\w+$/.test(db)) throw new UsageError(`--db must contain only letters, digits and _, got '${db}'`);
+
+  return {
+    host,
+    port: int('port', 28015, 1, 65535),
+    user: raw.get('user') ?? 'admin',
+    password,
+    passwordEnv,
+    db,
+    table: 'bench',
+    rows: int('rows', 1000, 1, 10_000_000),
+    poolSize: int('pool-size', 8, 1, 10_000),
+    concurrency: int('concurrency', 32, 1, 100_000),
+    stop,
+    warmupMs: duration('warmup', stop.kind === 'queries' ? 0 : 1000, 0),
+    mode: oneOf<BenchMode>('mode', ['lease', 'run'], 'lease'),
+    workload: oneOf<WorkloadName>('workload', WORKLOADS, 'mixed'),
+    jsonFile: raw.get('json'),
+    htmlFile: raw.get('html'),
+  };
+}

@@ -1,0 +1,160 @@
+// `repool bench`: parse flags, start (or reach) the server, seed it, warm up, run the
+// measured load through the pool with live progress, then print and write the report.
+import { AsyncConnectionPool } from '../../index.js';
+import { parseBenchArgs, USAGE, type BenchOptions } from './args.js';
+import { startChildServer, type ChildServer } from './child-server.js';
+import { createProgress, type ProgressStream } from './progress.js';
+import { formatReport } from './report.js';
+import { buildReport, type PoolCounts } from './report-model.js';
+import { writeJsonReport } from './report-json.js';
+import { writeHtmlReport } from './report-html.js';
+import { runLoad, type Operation } from './runner.js';
+import { drain, makeWorkload, seed, type BenchQuery } from './workloads.js';
+import { errorType } from './errors.js';
+
+export interface BenchIO {
+  readonly stdout: { write(chunk: string): unknown };
+  /** Progress and status lines go here, so stdout holds only the report. */
+  readonly stderr: ProgressStream;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Exit codes: 0 done, 1 could not run (or no query succeeded), 2 bad flags, 130 Ctrl-C. */
+export async function runBenchCommand(argv: readonly string[], io: BenchIO = defaultIO()): Promise<number> {
+  const parsed = parseBenchArgs(argv, io.env);
+  if (parsed.kind === 'help') {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  if (parsed.kind === 'error') {
+    io.stderr.write(`repool bench: ${parsed.message}\n\n${USAGE}`);
+    return 2;
+  }
+
+  // First Ctrl-C (or SIGTERM): stop the load and report what ran. Second: leave at once.
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    io.stderr.write('\nstopping (Ctrl-C again to quit at once)...\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    return await bench(argv, parsed.options, io, abort.signal);
+  } catch (err) {
+    io.stderr.write(`repool bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+/** The name the `repool` dispatcher looks for in a sub-command module. */
+export const main = (args: readonly string[]): Promise<number> => runBenchCommand(args);
+
+function defaultIO(): BenchIO {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+const GAUGES = new Set(['size', 'idle', 'leased', 'opening', 'closing', 'waiting', 'inFlight']);
+
+/** The numeric fields of a stats() snapshot (the report lists whatever the pool counts). */
+function numericFields(stats: object): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(stats)) if (typeof v === 'number') out[k] = v;
+  return out;
+}
+
+async function bench(argv: readonly string[], o: BenchOptions, io: BenchIO, signal: AbortSignal): Promise<number> {
+  let child: ChildServer | undefined;
+  let pool: AsyncConnectionPool | undefined;
+  try {
+    let host = o.host;
+    let port = o.port;
+    if (host === undefined) {
+      io.stderr.write('starting the test server in a child process...\n');
+      child = await startChildServer();
+      ({ host, port } = child);
+      io.stderr.write(`test server pid ${child.pid} on ${host}:${port}\n`);
+    }
+    pool = new AsyncConnectionPool(
+      { host, port, db: o.db, user: o.user, password: o.password },
+      { poolSize: o.poolSize },
+    );
+    await pool.initPool();
+    const p = pool;
+    const runLeased = async (query: BenchQuery): Promise<unknown> => {
+      const conn = await p.acquire();
+      try {
+        return await drain(await query.run(conn));
+      } finally {
+        p.release(conn);
+      }
+    };
+
+    const target = { db: o.db, table: o.table, rows: o.rows };
+    io.stderr.write(`seeding ${o.db}.${o.table} with ${o.rows} rows...\n`);
+    await seed(runLeased, target);
+    const workload = makeWorkload(o.workload, target);
+    const op: Operation = o.mode === 'run' ? () => p.run(workload.next()) : () => runLeased(workload.next());
+
+    if (o.warmupMs > 0 && !signal.aborted) {
+      io.stderr.write(`warming up for ${o.warmupMs} ms...\n`);
+      await runLoad(op, { concurrency: o.concurrency, stop: { kind: 'duration', ms: o.warmupMs }, signal, classify: errorType });
+    }
+
+    // Peaks only of the gauges: for running totals (created, acquired...) the final value says it all.
+    const peak: Record<string, number> = {};
+    const samplePeak = (): void => {
+      for (const [k, v] of Object.entries(numericFields(p.stats()))) {
+        if (GAUGES.has(k)) peak[k] = Math.max(peak[k] ?? 0, v);
+      }
+    };
+    const progress = createProgress(io.stderr);
+    const startedAt = new Date();
+    const cpuBefore = child ? await child.cpuTimeMs() : null;
+    // Ten samples a second: short runs get peaks too, and stats() stays off the query path.
+    const sampler = setInterval(samplePeak, 100);
+    let result;
+    try {
+      result = await runLoad(op, {
+        concurrency: o.concurrency,
+        stop: o.stop,
+        signal,
+        classify: errorType,
+        onTick: (s) => progress.update(s),
+      });
+    } finally {
+      clearInterval(sampler);
+      progress.done();
+    }
+    const cpuAfter = child ? await child.cpuTimeMs() : null;
+    samplePeak();
+    const poolFinal: PoolCounts = numericFields(p.stats());
+
+    let server = null;
+    if (child) {
+      const cpuMs = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
+      const cpuPercent = cpuMs === null ? null : Math.round((cpuMs / Math.max(result.elapsedMs, 1)) * 100);
+      server = { pid: child.pid, cpuMs, cpuPercent };
+    }
+    const report = buildReport({ argv, options: o, startedAt, result, poolFinal, poolPeak: peak, server });
+    io.stdout.write(formatReport(report) + '\n');
+    if (o.jsonFile !== undefined) {
+      await writeJsonReport(o.jsonFile, report);
+      io.stderr.write(`wrote ${o.jsonFile}\n`);
+    }
+    if (o.htmlFile !== undefined) {
+      await writeHtmlReport(o.htmlFile, report);
+      io.stderr.write(`wrote ${o.htmlFile}\n`);
+    }
+    if (result.interrupted) return 130;
+    return result.ok === 0 && result.errors > 0 ? 1 : 0;
+  } finally {
+    // A bounded wait: after Ctrl-C a query stuck on a stalled server must not hold the exit.
+    await pool?.releasePool({ timeoutMs: 5000 });
+    await child?.stop();
+  }
+}
