@@ -1,8 +1,8 @@
 // Public exports of `async-repool`.
 export { AsyncConnectionPool } from './pool/pool.js';
-export type { AcquireOptions, ReleaseOptions, ReleasePoolOptions, PoolOptionsFor } from './pool/pool.js';
-export type { PoolOptions, BackoffOptions } from './pool/options.js';
-export type { PoolStats } from './pool/stats.js';
+export type { AcquireOptions, ReleaseOptions, ReleasePoolOptions, PoolOptionsFor } from './pool/call-options.js';
+export type { PoolOptions, BackoffOptions, ServerAddress } from './pool/options.js';
+export type { PoolStats, PoolCounts, ServerStats } from './pool/stats.js';
 export type { PoolEvents, PoolListener, CloseReason, ConnectionEventInfo } from './pool/events.js';
 export type { RunnableQuery, CursorQuery, RunResult, PooledCursor } from './pool/multiplex.js';
 export {
@@ -12,7 +12,8 @@ export {
   PoolQueueFullError,
   PoolConnectError,
   PoolAuthError,
+  PoolUnavailableError,
   PoolReleaseError,
 } from './pool/errors.js';
-export type { PoolErrorCode } from './pool/errors.js';
-export type { Connector } from './drivers/connector.js';
+export type { PoolErrorCode, ServerReport } from './pool/errors.js';
+export type { Connector, DiscoveryConnector } from './drivers/connector.js';

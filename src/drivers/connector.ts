@@ -18,6 +18,21 @@ export interface Connector<C, O = unknown> {
   onClose(conn: C, listener: () => void): void;
 }
 
+/**
+ * A connector that can also read the cluster's `rethinkdb.server_status` rows, which
+ * `discovery: true` needs. The connectors for the official driver and rethinkdb-ts have it;
+ * a custom {@link Connector} may add this optional sixth method to support discovery.
+ */
+export interface DiscoveryConnector<C, O = unknown> extends Connector<C, O> {
+  /** The rows of `r.db('rethinkdb').table('server_status')`, read on `conn`. */
+  serverStatus(conn: C): Promise<unknown[]>;
+}
+
+/** Whether a connector can serve discovery. */
+export function canDiscover<C, O>(connector: Connector<C, O>): connector is DiscoveryConnector<C, O> {
+  return typeof (connector as Partial<DiscoveryConnector<C, O>>).serverStatus === 'function';
+}
+
 /** Whether a connector error means wrong credentials (not worth retrying in a loop). */
 export function isAuthError(error: unknown): boolean {
   if (error === null || typeof error !== 'object') return false;

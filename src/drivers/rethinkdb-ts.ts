@@ -1,5 +1,5 @@
 // Connector for `rethinkdb-ts` (3.x): the user passes its `r` as the `driver` option.
-import type { Connector } from './connector.js';
+import type { Connector, DiscoveryConnector } from './connector.js';
 
 /** The part of rethinkdb-ts' connection the pool uses. */
 export interface RethinkdbTsConnection {
@@ -14,11 +14,15 @@ export interface RethinkdbTsConnection {
 export interface RethinkdbTsR<C extends RethinkdbTsConnection = RethinkdbTsConnection, O = never> {
   connect(options: O): Promise<C>;
   connectPool(...args: never[]): unknown;
+  /** Used by discovery only (`r.db('rethinkdb').table('server_status')`). */
+  db?(name: string): { table(name: string): { run(conn: C): Promise<unknown> } };
 }
 
 /** A connector around rethinkdb-ts' `r.connect()`. */
-export function rethinkdbTsConnector<C extends RethinkdbTsConnection, O>(r: RethinkdbTsR<C, O>): Connector<C, O> {
-  return {
+export function rethinkdbTsConnector<C extends RethinkdbTsConnection, O>(
+  r: RethinkdbTsR<C, O>,
+): Connector<C, O> | DiscoveryConnector<C, O> {
+  const connector: Connector<C, O> = {
     connect: async (options) => {
       const conn = await r.connect(options);
       // rethinkdb-ts emits `error` only when someone listens; listening keeps it from
@@ -33,6 +37,15 @@ export function rethinkdbTsConnector<C extends RethinkdbTsConnection, O>(r: Reth
     },
     onClose: (conn, listener) => {
       conn.on('close', listener);
+    },
+  };
+  const { db } = r;
+  if (typeof db !== 'function') return connector;
+  return {
+    ...connector,
+    serverStatus: async (conn) => {
+      const rows = await db.call(r, 'rethinkdb').table('server_status').run(conn);
+      return Array.isArray(rows) ? rows : [];
     },
   };
 }

@@ -3,9 +3,9 @@
 // later emits an `error` nobody listens to, which ends the process. We build the
 // connection from `rethinkdb/net`'s TcpConnection, listen for `error` at once, and clear the
 // stray timer ourselves. `reconnect()` is never used (it drops the user and password).
-import type { Connection, ConnectionOptions } from 'rethinkdb';
+import r, { type Connection, type ConnectionOptions } from 'rethinkdb';
 import net from 'rethinkdb/net.js';
-import type { Connector } from './connector.js';
+import type { DiscoveryConnector } from './connector.js';
 
 type TcpConnection = InstanceType<typeof net.TcpConnection>;
 
@@ -13,7 +13,7 @@ type TcpConnection = InstanceType<typeof net.TcpConnection>;
 const CLOSE_DEADLINE_MS = 2_000;
 
 /** A connector for the official driver; the default when no `driver` option is given. */
-export function rethinkdbConnector(): Connector<Connection, ConnectionOptions> {
+export function rethinkdbConnector(): DiscoveryConnector<Connection, ConnectionOptions> {
   return {
     connect: (options) => connectTcp(options),
     close: (conn) => closeTcp(conn as unknown as TcpConnection),
@@ -23,6 +23,10 @@ export function rethinkdbConnector(): Connector<Connection, ConnectionOptions> {
     },
     onClose: (conn, listener) => {
       conn.on('close', listener);
+    },
+    serverStatus: async (conn) => {
+      const cursor = await r.db('rethinkdb').table('server_status').run(conn);
+      return cursor.toArray();
     },
   };
 }

@@ -2,6 +2,16 @@
 // subclass per failure. Messages say what to change. They never contain connect options.
 import type { PoolStats } from './stats.js';
 
+/** How one server fared, as reported by errors that concern several servers. */
+export interface ServerReport {
+  /** `host:port`. */
+  readonly server: string;
+  /** False while the server is known down. */
+  readonly healthy: boolean;
+  /** Its last failed connection attempt, if the last attempt failed. */
+  readonly lastError: PoolConnectError | undefined;
+}
+
 /** Stable codes of the pool's errors. */
 export type PoolErrorCode =
   | 'REPOOL_TIMEOUT'
@@ -27,20 +37,26 @@ export class PoolError extends Error {
 export class PoolTimeoutError extends PoolError {
   /** The pool's counts when the deadline passed. */
   readonly stats: PoolStats;
-  /** The last failed connection attempt, if the pool could not open connections. */
+  /** The last failed connection attempt (of one of the servers), if connections could not open. */
   readonly lastConnectError: PoolConnectError | undefined;
-  constructor(timeoutMs: number, stats: PoolStats, lastConnectError?: PoolConnectError) {
+  /** Every server the pool could have used, with its state and last error. */
+  readonly servers: readonly ServerReport[];
+  constructor(timeoutMs: number, stats: PoolStats, lastConnectError?: PoolConnectError, servers: readonly ServerReport[] = []) {
     const counts =
       `size ${stats.size}/${stats.poolSize}, idle ${stats.idle}, leased ${stats.leased}, ` +
       `opening ${stats.opening}, waiting ${stats.waiting}`;
-    const why = lastConnectError
-      ? `; the last connection attempt failed: ${lastConnectError.message}`
-      : '; release connections sooner, or raise acquireTimeoutMs or poolSize';
+    // With several servers the message names each one and why it could not serve.
+    const why = servers.length > 1
+      ? `; no server could serve: ${listServers(servers)}; raise acquireTimeoutMs or poolSize, or check the servers`
+      : lastConnectError
+        ? `; the last connection attempt failed: ${lastConnectError.message}`
+        : '; release connections sooner, or raise acquireTimeoutMs or poolSize';
     super('REPOOL_TIMEOUT', `acquire() timed out after ${timeoutMs} ms (${counts})${why}`, {
       cause: lastConnectError,
     });
     this.stats = stats;
     this.lastConnectError = lastConnectError;
+    this.servers = servers;
   }
 }
 
@@ -85,11 +101,43 @@ export class PoolAuthError extends PoolConnectError {
   }
 }
 
+/**
+ * No server of the pool can open a connection: every one is known down. The message names
+ * each server with its last error; `servers` has the details and `cause` is an
+ * `AggregateError` of the per-server errors. The code is `REPOOL_AUTH` when every server
+ * refused the credentials.
+ */
+export class PoolUnavailableError extends PoolConnectError {
+  /** Every server tried, with its last error. */
+  readonly servers: readonly ServerReport[];
+  constructor(servers: readonly ServerReport[]) {
+    const auth = servers.length > 0 && servers.every((s) => s.lastError instanceof PoolAuthError);
+    const errors = servers.map((s) => s.lastError).filter((e) => e !== undefined);
+    const list = listServers(servers);
+    super(servers.map((s) => s.server).join(', '), new AggregateError(errors, list), auth ? 'REPOOL_AUTH' : 'REPOOL_CONNECT');
+    this.message =
+      `could not connect to any of ${servers.length} servers: ${list}; ` +
+      (auth ? 'check the user and password given to the pool' : 'check that the servers are up and reachable (host, port, ssl)');
+    this.servers = servers;
+  }
+}
+
 /** `release()` was called with a connection the pool does not lease out right now. */
 export class PoolReleaseError extends PoolError {
   constructor(message: string) {
     super('REPOOL_RELEASE', message);
   }
+}
+
+/** `host:port: reason` for each server, on one line. */
+function listServers(servers: readonly ServerReport[]): string {
+  return servers.map((s) => {
+    const cause: unknown = s.lastError?.cause;
+    const reason = s.lastError
+      ? firstLine(cause instanceof Error ? cause.message : String(cause))
+      : s.healthy ? 'up, every connection busy' : 'no answer yet';
+    return `${s.server}: ${reason}`;
+  }).join('; ');
 }
 
 function firstLine(text: string): string {

@@ -2,8 +2,11 @@
 // listener that throws cannot corrupt the pool (its error is rethrown on a later tick).
 import type { PoolConnectError } from './errors.js';
 
-/** Why a connection was closed. */
-export type CloseReason = 'ttl' | 'idle' | 'broken' | 'discarded' | 'shutdown';
+/**
+ * Why a connection was closed. `removed`: discovery no longer lists its server, which takes
+ * no new work; its idle connections close at once and leased ones when they are released.
+ */
+export type CloseReason = 'ttl' | 'idle' | 'broken' | 'discarded' | 'shutdown' | 'removed';
 
 /** Fields every per-connection event carries. */
 export interface ConnectionEventInfo {
@@ -31,6 +34,19 @@ export interface PoolEvents {
   healthy: { readonly server: string };
   /** The server is known down: no open connection and the last attempt failed. */
   unhealthy: { readonly server: string; readonly error: PoolConnectError };
+  /**
+   * A server is marked down (at the same moment as `unhealthy`): no work is routed to it
+   * while other servers are up, and it is retried in the background with backoff.
+   */
+  serverDown: { readonly server: string; readonly error: PoolConnectError };
+  /** A server that was down answered again: work is routed to it again. */
+  serverUp: { readonly server: string };
+  /** Discovery found a new server: it gets its own sub-pool of `poolSize` connections. */
+  serverAdded: { readonly server: string };
+  /** Discovery no longer lists a server: it is drained (close reason `removed`). */
+  serverRemoved: { readonly server: string };
+  /** A discovery round failed (the list of servers is kept as it was). */
+  discoveryError: { readonly error: unknown };
 }
 
 /** A listener of event `K`. */
@@ -98,6 +114,7 @@ export class PoolEmitter {
 
 const EVENT_NAMES: ReadonlySet<string> = new Set<keyof PoolEvents>([
   'open', 'close', 'acquire', 'release', 'connectError', 'leak', 'healthy', 'unhealthy',
+  'serverDown', 'serverUp', 'serverAdded', 'serverRemoved', 'discoveryError',
 ]);
 
 function checkListener(event: string, listener: unknown): void {

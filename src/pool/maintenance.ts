@@ -25,10 +25,15 @@ export class Maintenance<C> {
     const p = this.pool;
     if (p.phase !== 'open' || this.retryTimer !== undefined) return;
     const { poolSize, minIdle } = p.ctx.options;
+    const { hooks } = p.ctx;
     while (p.size < poolSize) {
       const opening = p.opening.size;
       const forIdle = !this.authBlocked && p.idle.length + opening < minIdle;
-      if (!forIdle && p.waiters.length <= opening) break;
+      // With several servers, a down one keeps probing even with no demand of its own:
+      // no work is routed to it, so nothing else would ever bring it back.
+      const probe = this.healthy === false && opening === 0 && !this.authBlocked && hooks.probeWhileDown();
+      // The waiters are shared: openings on any server that is not down will serve them.
+      if (!forIdle && !probe && p.waiters.length <= hooks.openingForWaiters()) break;
       if (this.failures > 0 && opening > 0) break; // while failing, one probe at a time
       void this.spawn();
     }
@@ -51,11 +56,11 @@ export class Maintenance<C> {
   spawn(): Promise<PoolConnectError | undefined> {
     const p = this.pool;
     this.startHousekeeping();
-    const slot = new Slot<C>(p.ctx.nextId());
+    const slot = new Slot<C>(p.ctx.nextId(), p);
     p.move(slot, 'opening');
     let attempt: Promise<C>;
     try {
-      attempt = Promise.resolve(p.ctx.connector.connect(p.ctx.connectOptions));
+      attempt = Promise.resolve(p.ctx.connector.connect(p.connectOptions));
     } catch (err) {
       attempt = Promise.reject(err);
     }
@@ -79,7 +84,7 @@ export class Maintenance<C> {
     p.totals.created++;
     ctx.connector.onClose(conn, () => p.onSocketClosed(slot));
     if (ctx.emitter.has('open')) ctx.emitter.emit('open', { id: slot.id, server: p.server });
-    if (p.phase !== 'open') return p.close(slot, 'shutdown');
+    if (p.phase !== 'open') return p.close(slot, p.stopReason);
     this.failures = 0;
     this.lastConnectError = undefined;
     this.authBlocked = false;
@@ -88,8 +93,10 @@ export class Maintenance<C> {
       this.retryTimer = undefined;
     }
     if (this.healthy !== true) {
+      const wasDown = this.healthy === false;
       this.healthy = true;
       if (ctx.emitter.has('healthy')) ctx.emitter.emit('healthy', { server: p.server });
+      ctx.hooks.up(p, wasDown);
     }
     if (!ctx.connector.isOpen(conn)) return p.close(slot, 'broken');
     if (slot.expiresAt !== Infinity) {
@@ -111,21 +118,20 @@ export class Maintenance<C> {
     }
     this.lastConnectError = error;
     this.failures++;
-    const auth = error instanceof PoolAuthError;
-    if (auth) this.authBlocked = true;
+    if (error instanceof PoolAuthError) this.authBlocked = true;
     const retryInMs = this.scheduleRetry();
-    const { emitter, options } = p.ctx;
+    const { emitter } = p.ctx;
     if (emitter.has('connectError')) {
       emitter.emit('connectError', { server: p.server, error, attempt: this.failures, retryInMs });
     }
     const down = p.idle.length + p.leased.size === 0;
-    if (down && this.healthy !== false) {
+    const wentDown = down && this.healthy !== false;
+    if (wentDown) {
       this.healthy = false;
       if (emitter.has('unhealthy')) emitter.emit('unhealthy', { server: p.server, error });
     }
-    if (down && (auth || options.failFast)) {
-      for (const w of p.waiters.drain()) w.fail(error);
-    }
+    // Whether waiters fail now (auth, failFast) depends on the other servers.
+    p.ctx.hooks.connectFailed(p, error, down, wentDown);
     return error;
   }
 

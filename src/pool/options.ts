@@ -10,9 +10,20 @@ export interface BackoffOptions {
   maxMs?: number;
 }
 
+/** Where a RethinkDB server listens for drivers. */
+export interface ServerAddress {
+  /** Host name or IP address. */
+  host: string;
+  /** Driver (ReQL) port, 1 to 65535. */
+  port: number;
+}
+
 /** Options of {@link AsyncConnectionPool}; all optional. Durations are in milliseconds. */
 export interface PoolOptions<C = unknown> {
-  /** Most connections open at once (leased + idle + opening). @default 3 */
+  /**
+   * Most connections open at once (leased + idle + opening), per server: with `servers`
+   * (or discovery), each server gets a sub-pool of this size. @default 3
+   */
   poolSize?: number;
   /** Connections kept open and ready; at most `poolSize`. @default poolSize */
   minIdle?: number;
@@ -47,6 +58,26 @@ export interface PoolOptions<C = unknown> {
    * @default the official `rethinkdb` driver
    */
   driver?: Connector<C, any> | object;
+  /**
+   * The servers of a cluster: one sub-pool of `poolSize` connections per server. Work goes
+   * to the healthy server with the fewest leased connections and queries in flight; a
+   * server whose connections fail is marked down until it answers again. Each sub-pool
+   * connects with the connect options given to the pool, with that server's `host` and
+   * `port` (these replace any `host`/`port` there).
+   * @default the single server of the connect options (`host`, `port`)
+   */
+  servers?: readonly ServerAddress[];
+  /**
+   * Learn the cluster's servers from `r.db('rethinkdb').table('server_status')`, read from a
+   * live server at `initPool()` (or at the first open connection) and every
+   * `discoveryIntervalMs`; servers are added, and servers no longer listed are drained
+   * (close reason `removed`). The servers given by the user are never removed. Needs the
+   * official driver, rethinkdb-ts, or a connector with the optional `serverStatus(conn)`.
+   * @default false
+   */
+  discovery?: boolean;
+  /** How often discovery reads `server_status` again, in ms (10 or more). @default 30000 */
+  discoveryIntervalMs?: number;
 }
 
 /** Options after defaults are applied. */
@@ -78,6 +109,8 @@ export const DEFAULTS = Object.freeze({
   leakDetectionMs: 0,
   backoff: Object.freeze({ baseMs: 100, maxMs: 10_000 }),
   failFast: false,
+  discovery: false,
+  discoveryIntervalMs: 30_000,
 });
 
 /** Default deadline of `releasePool()`. */
@@ -89,7 +122,7 @@ export const MAX_TIMER_MS = 2_147_483_647;
 const KEYS = [
   'poolSize', 'minIdle', 'connectionTtlMs', 'acquireTimeoutMs', 'maxWaiters', 'idleTimeoutMs',
   'validateAfterIdleMs', 'pingTimeoutMs', 'keepaliveMs', 'leakDetectionMs', 'backoff',
-  'failFast', 'driver',
+  'failFast', 'driver', 'servers', 'discovery', 'discoveryIntervalMs',
 ] as const;
 
 /** Applies defaults and validates; throws `TypeError` naming the option. */
@@ -138,7 +171,7 @@ function resolveBackoff(value: unknown): { baseMs: number; maxMs: number } {
   return { baseMs, maxMs };
 }
 
-function int(
+export function int(
   o: Record<string, unknown>, key: string, dflt: number, min: number, max: number,
   range?: string, prefix = '',
 ): number {
@@ -154,7 +187,7 @@ function int(
   return v;
 }
 
-function checkKeys(o: Record<string, unknown>, known: readonly string[], what: string, prefix = ''): void {
+export function checkKeys(o: Record<string, unknown>, known: readonly string[], what: string, prefix = ''): void {
   for (const key of Object.keys(o)) {
     if (known.includes(key)) continue;
     const near = closest(key, known);
@@ -191,7 +224,7 @@ function distance(a: string, b: string): number {
   return prev[b.length] ?? 0;
 }
 
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;

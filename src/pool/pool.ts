@@ -1,46 +1,26 @@
 // AsyncConnectionPool: the public facade. It validates input, routes work to a server pool
-// (exactly one today; one per server once clusters land), maps handed-out connections back
-// to their slots, and keeps secrets out of everything it shows.
+// (one per server: cluster/servers.ts; with one server routing is a plain read), maps
+// handed-out connections back to their slots, and keeps secrets out of everything it shows.
 import { now as clock } from './clock.js';
 import { inspect } from 'node:util';
 import type { Connection as RethinkConnection } from 'rethinkdb';
-import type { Connector } from '../drivers/connector.js';
+import { resolveClusterOptions } from '../cluster/options.js';
+import { Discovery } from '../cluster/discovery.js';
+import { ServerSet } from '../cluster/servers.js';
+import type { Connector, DiscoveryConnector } from '../drivers/connector.js';
 import { resolveConnector } from '../drivers/resolve.js';
+import { callTimeout, captureStack, type AcquireOptions, type PoolOptionsFor, type ReleaseOptions, type ReleasePoolOptions } from './call-options.js';
 import { PoolClosedError, PoolReleaseError } from './errors.js';
 import { PoolEmitter, type PoolEvents, type PoolListener } from './events.js';
 import { pinCursor, readAll, type CursorQuery, type PooledCursor, type RunnableQuery, type RunResult } from './multiplex.js';
-import { DEFAULT_RELEASE_TIMEOUT_MS, MAX_TIMER_MS, resolveOptions, type PoolOptions, type ResolvedOptions } from './options.js';
-import { ServerPool, type PoolContext } from './server-pool.js';
+import { DEFAULT_RELEASE_TIMEOUT_MS, MAX_TIMER_MS, resolveOptions, type ResolvedOptions } from './options.js';
+import { redact } from './redact.js';
+import { requestSlot } from './request.js';
+import type { ServerPool } from './server-pool.js';
 import type { Slot } from './slot.js';
 import type { PoolStats } from './stats.js';
 
-/** Options of one `acquire()` call. */
-export interface AcquireOptions {
-  /** Aborts the wait; the promise rejects with `signal.reason`. */
-  signal?: AbortSignal;
-  /** Deadline of this call, instead of the pool's `acquireTimeoutMs`. */
-  timeoutMs?: number;
-}
-
-/** Options of `releasePool()`. */
-export interface ReleasePoolOptions {
-  /** How long to wait for leases and queries to end before closing them anyway. @default 30000 */
-  timeoutMs?: number;
-}
-
-/** Options of `release()`. */
-export interface ReleaseOptions {
-  /** Close the connection instead of reusing it (for example after a protocol error). */
-  discard?: boolean;
-}
-
-/** A driver whose `connect()` yields connections of type `C`. */
-type DriverOf<C> = Connector<C, any> | { connect(options: any): PromiseLike<C> };
-
-/** Options object with the driver that decides the connection type. */
-export type PoolOptionsFor<C> = Omit<PoolOptions<C>, 'driver'> & { driver?: DriverOf<C> };
-
-const SECRET_KEYS = /pass|secret|token|auth|key|cert/i;
+export type { AcquireOptions, PoolOptionsFor, ReleaseOptions, ReleasePoolOptions } from './call-options.js';
 
 /** An async connection pool for RethinkDB. `C` is the driver's connection type. */
 export class AsyncConnectionPool<C = RethinkConnection> {
@@ -48,13 +28,17 @@ export class AsyncConnectionPool<C = RethinkConnection> {
   readonly #connectOptions: object;
   readonly #emitter = new PoolEmitter();
   readonly #registry = new Map<C, Slot<C>>();
+  readonly #set: ServerSet<C>;
+  /** The servers that take work (the set's own array, which discovery changes in place). */
   readonly #servers: ServerPool<C>[];
+  readonly #discovery: Discovery | undefined;
   #init: Promise<void> | undefined;
   #release: Promise<void> | undefined;
 
   /**
-   * @param connectOptions given unchanged to the driver's `connect()`.
-   * @param poolOptions pool options, all optional (see {@link PoolOptions}).
+   * @param connectOptions given to the driver's `connect()`: unchanged with one server, with
+   *   each server's `host` and `port` with `servers` or discovery.
+   * @param poolOptions pool options, all optional (see `PoolOptions`).
    */
   constructor(connectOptions: object, poolOptions?: PoolOptionsFor<C>) {
     if (connectOptions === null || typeof connectOptions !== 'object') {
@@ -63,35 +47,39 @@ export class AsyncConnectionPool<C = RethinkConnection> {
     this.#options = resolveOptions(poolOptions);
     this.#connectOptions = connectOptions;
     const connector = resolveConnector((poolOptions as { driver?: unknown } | undefined)?.driver) as Connector<C, unknown>;
-    let lastId = 0;
-    const ctx: PoolContext<C> = {
-      connector,
-      connectOptions,
-      options: this.#options,
-      emitter: this.#emitter,
-      registry: this.#registry,
-      nextId: () => ++lastId,
-    };
-    this.#servers = [new ServerPool(ctx, serverLabel(connectOptions))];
+    const cluster = resolveClusterOptions(poolOptions, connectOptions, connector as Connector<unknown, unknown>);
+    const set = new ServerSet(connector, this.#options, this.#emitter, this.#registry, connectOptions, cluster);
+    this.#set = set;
+    this.#servers = set.active;
+    if (cluster.discovery) {
+      const status = (conn: C) => (connector as DiscoveryConnector<C, unknown>).serverStatus(conn);
+      const discovery = new Discovery(set, () => this.run({ run: status }), cluster.discoveryIntervalMs, this.#emitter);
+      this.#discovery = discovery;
+      // A pool used without initPool() starts discovery with its first open connection.
+      set.onUp = () => void discovery.start();
+    }
   }
 
-  /** Opens `minIdle` connections (at least one); rejects if none of them can open. */
+  /**
+   * Opens `minIdle` connections (at least one) on every server, then runs discovery once if
+   * it is on; rejects if no server could open a connection.
+   */
   initPool(): Promise<void> {
     if (this.#release) return Promise.reject(new PoolClosedError());
-    this.#init ??= Promise.all(this.#servers.map((s) => s.maintenance.init())).then(() => undefined);
+    this.#init ??= this.#set.init().then(() => this.#discovery?.start());
     return this.#init;
   }
 
   /** Leases a connection: exclusive until `release()`. */
   acquire(options?: AcquireOptions): Promise<C> {
-    const timeoutMs = this.#callTimeout(options);
+    const timeoutMs = callTimeout(options, this.#options.acquireTimeoutMs);
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const server = this.#route();
     const refusal = server.refusal();
     if (refusal) return Promise.reject(refusal);
     const now = clock();
-    const stack = this.#options.leakDetectionMs > 0 ? captureStack() : undefined;
+    const stack = this.#options.leakDetectionMs > 0 ? captureStack(AsyncConnectionPool.prototype.acquire) : undefined;
     if (server.waiters.length === 0) {
       const slot = server.pickIdle(now);
       if (slot !== undefined) {
@@ -99,16 +87,16 @@ export class AsyncConnectionPool<C = RethinkConnection> {
           server.lease(slot, now, stack, now);
           return Promise.resolve(slot.conn!);
         }
-        return server.request(true, { signal, timeoutMs, stack }, now, slot).then(connOf);
+        return requestSlot(server, true, { signal, timeoutMs, stack }, now, slot).then(connOf);
       }
     }
-    return server.request(true, { signal, timeoutMs, stack }, now).then(connOf);
+    return requestSlot(server, true, { signal, timeoutMs, stack }, now).then(connOf);
   }
 
   /** Ends a lease. Throws `PoolReleaseError` for a double, foreign or after-close release. */
   release(conn: C, options?: ReleaseOptions): void {
     const slot = this.#registry.get(conn);
-    if (slot === undefined || this.#servers[0]!.phase === 'closed') {
+    if (slot === undefined || slot.owner.phase === 'closed') {
       throw new PoolReleaseError(
         this.#release
           ? 'release() after releasePool(): this connection was already closed by the pool'
@@ -120,7 +108,7 @@ export class AsyncConnectionPool<C = RethinkConnection> {
         `release() of connection ${slot.id}, which is not leased: it was released already; release each acquire() once`,
       );
     }
-    this.#servers[0]!.release(slot, options?.discard === true);
+    slot.owner.release(slot, options?.discard === true);
   }
 
   /** Leases a connection that releases itself with `await using`. */
@@ -150,17 +138,18 @@ export class AsyncConnectionPool<C = RethinkConnection> {
    * (RethinkDB multiplexes queries on one connection). Cursors are read to an array.
    */
   async run<T>(query: RunnableQuery<C, T>, runOptions?: object): Promise<RunResult<T>> {
-    const { server, slot } = await this.#share();
+    const slot = await this.#share();
     try {
       return (await readAll(await query.run(slot.conn!, runOptions))) as RunResult<T>;
     } finally {
-      server.done(slot);
+      slot.owner.done(slot);
     }
   }
 
   /** Opens a cursor that keeps its connection until the cursor is closed or exhausted. */
   async cursor<K extends object>(query: CursorQuery<C, K>, runOptions?: object): Promise<PooledCursor<K>> {
-    const { server, slot } = await this.#share();
+    const slot = await this.#share();
+    const server = slot.owner;
     let result: unknown;
     try {
       result = 'getCursor' in query && typeof query.getCursor === 'function'
@@ -187,13 +176,14 @@ export class AsyncConnectionPool<C = RethinkConnection> {
       return Promise.reject(new TypeError(`releasePool(): timeoutMs must be a number from 0 to ${MAX_TIMER_MS}, got ${String(timeoutMs)}`));
     }
     const deadline = Date.now() + timeoutMs;
-    this.#release ??= Promise.all(this.#servers.map((s) => s.drain(deadline))).then(() => undefined);
+    this.#discovery?.stop();
+    this.#release ??= this.#set.drain(deadline);
     return this.#release;
   }
 
-  /** A frozen snapshot of the pool's counts and totals. */
+  /** A frozen snapshot of the pool's counts and totals, with an entry per server. */
   stats(): PoolStats {
-    return this.#servers[0]!.stats();
+    return this.#set.stats();
   }
 
   /** Whether `releasePool()` was called. */
@@ -239,16 +229,14 @@ export class AsyncConnectionPool<C = RethinkConnection> {
   /** The server pool to use; with one server this is a plain read. */
   #route(): ServerPool<C> {
     const servers = this.#servers;
-    if (servers.length === 1) return servers[0]!;
-    let best = servers[0]!;
-    for (const s of servers) {
-      if ((s.maintenance.healthy !== false && best.maintenance.healthy === false) || s.leased.size < best.leased.size) best = s;
-    }
-    return best;
+    return servers.length === 1 ? servers[0]! : this.#set.route();
   }
 
-  /** A connection for a multiplexed query, its in-flight count already raised. */
-  async #share(): Promise<{ server: ServerPool<C>; slot: Slot<C> }> {
+  /**
+   * A connection for a multiplexed query, its in-flight count already raised. It may be of
+   * another server than the one routed to (waiters are shared): use `slot.owner`.
+   */
+  async #share(): Promise<Slot<C>> {
     const server = this.#route();
     const refusal = server.refusal();
     if (refusal) throw refusal;
@@ -256,54 +244,16 @@ export class AsyncConnectionPool<C = RethinkConnection> {
     if (server.waiters.length === 0) {
       const slot = server.pickIdle(now);
       if (slot !== undefined && !server.needsValidation(slot, now)) {
-        slot.inFlight++;
-        return { server, slot };
+        server.share(slot);
+        return slot;
       }
-      if (slot !== undefined) {
-        return { server, slot: await server.request(false, { timeoutMs: this.#options.acquireTimeoutMs, stack: undefined }, now, slot) };
-      }
+      const req = { timeoutMs: this.#options.acquireTimeoutMs, stack: undefined };
+      if (slot !== undefined) return requestSlot(server, false, req, now, slot);
     }
-    return { server, slot: await server.request(false, { timeoutMs: this.#options.acquireTimeoutMs, stack: undefined }, now) };
-  }
-
-  #callTimeout(options: AcquireOptions | undefined): number {
-    if (options === undefined) return this.#options.acquireTimeoutMs;
-    if (typeof options !== 'object' || options === null) throw new TypeError('acquire() options must be an object');
-    const { timeoutMs, signal } = options;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      throw new TypeError('acquire(): signal must be an AbortSignal');
-    }
-    if (timeoutMs === undefined) return this.#options.acquireTimeoutMs;
-    if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMER_MS) {
-      throw new TypeError(`acquire(): timeoutMs must be an integer from 1 to ${MAX_TIMER_MS}, got ${String(timeoutMs)}`);
-    }
-    return timeoutMs;
+    return requestSlot(server, false, { timeoutMs: this.#options.acquireTimeoutMs, stack: undefined }, now);
   }
 }
 
 function connOf<C>(slot: Slot<C>): C {
   return slot.conn!;
-}
-
-function captureStack(): string {
-  const holder: { stack?: string } = {};
-  Error.captureStackTrace(holder, AsyncConnectionPool.prototype.acquire);
-  return `acquire() called${holder.stack ?? ''}`;
-}
-
-function serverLabel(options: object): string {
-  const o = options as { host?: unknown; port?: unknown; server?: { host?: unknown; port?: unknown } };
-  const host = o.host ?? o.server?.host ?? 'localhost';
-  const port = o.port ?? o.server?.port ?? 28015;
-  return `${String(host)}:${String(port)}`;
-}
-
-function redact(value: unknown, depth = 0): unknown {
-  if (value === null || typeof value !== 'object' || depth > 4) return value;
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEYS.test(k) ? '[redacted]' : redact(v, depth + 1);
-  }
-  return out;
 }

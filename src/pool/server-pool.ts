@@ -1,36 +1,21 @@
 // The pool of one server: a state machine over connection slots. `move()` is the only way a
 // slot changes state; every count is derived from the state containers. Background work
-// (opening, replacing, pinging, retrying) lives in Maintenance (maintenance.ts).
-import type { Connector } from '../drivers/connector.js';
+// (opening, replacing, pinging, retrying) lives in Maintenance (maintenance.ts), queueing in
+// request.ts, shutdown and removal in shutdown.ts; what concerns several servers goes
+// through `ctx.hooks` (context.ts).
 import { isAuthError } from '../drivers/connector.js';
-import { PoolAuthError, PoolClosedError, PoolConnectError, PoolQueueFullError, PoolTimeoutError } from './errors.js';
-import type { CloseReason, PoolEmitter } from './events.js';
+import type { PoolContext } from './context.js';
+import { PoolAuthError, PoolClosedError, PoolConnectError } from './errors.js';
+import type { CloseReason } from './events.js';
 import { expiresAt, withDeadline } from './lifetime.js';
-import type { ResolvedOptions } from './options.js';
-import { Slot, type SlotState } from './slot.js';
+import type { Slot, SlotState } from './slot.js';
 import { SlotSet } from './slot-set.js';
 import { now as clock } from './clock.js';
-import { snapshot, type PoolStats } from './stats.js';
-import { Waiter, WaiterQueue } from './waiters.js';
+import { zeroTotals } from './stats.js';
+import type { Waiter, WaiterQueue } from './waiters.js';
 import { Maintenance } from './maintenance.js';
 
-/** What a server pool shares with the facade and its sibling server pools. */
-export interface PoolContext<C> {
-  readonly connector: Connector<C, unknown>;
-  readonly connectOptions: unknown;
-  readonly options: ResolvedOptions;
-  readonly emitter: PoolEmitter;
-  /** Every connection the pool owns (or that a caller still holds), to its slot. */
-  readonly registry: Map<C, Slot<C>>;
-  nextId(): number;
-}
-
-/** Per-call settings of a request for a connection. */
-export interface Request {
-  signal?: AbortSignal | undefined;
-  timeoutMs: number;
-  stack: string | undefined;
-}
+export type { PoolContext, ServerHooks } from './context.js';
 
 type Phase = 'open' | 'draining' | 'closed';
 
@@ -41,14 +26,23 @@ export class ServerPool<C> {
   readonly idle: Slot<C>[] = [];
   readonly leased = new SlotSet<C>();
   readonly closing = new SlotSet<C>();
-  readonly waiters = new WaiterQueue<Slot<C>>();
+  readonly waiters: WaiterQueue<Slot<C>>;
   phase: Phase = 'open';
-  totals = { created: 0, closed: 0, acquired: 0, timeouts: 0, connectErrors: 0, leaks: 0 };
+  /** Close reason of connections closed because this server pool stops: `shutdown` or `removed`. */
+  stopReason: CloseReason = 'shutdown';
+  /** Multiplexed queries and cursors in flight here (raised by share(), lowered by done()). */
+  inFlight = 0;
+  totals = zeroTotals();
   readonly maintenance: Maintenance<C>;
   /** Called whenever a slot closes or a lease ends while draining. */
   onSettled: (() => void) | undefined = undefined;
 
-  constructor(readonly ctx: PoolContext<C>, readonly server: string) {
+  /**
+   * @param server `host:port`, for events, stats and errors.
+   * @param connectOptions given unchanged to the connector's `connect()`.
+   */
+  constructor(readonly ctx: PoolContext<C>, readonly server: string, readonly connectOptions: unknown) {
+    this.waiters = ctx.waiters;
     this.maintenance = new Maintenance(this);
   }
 
@@ -118,36 +112,10 @@ export class ServerPool<C> {
     if (emitter.has('acquire')) emitter.emit('acquire', { id: slot.id, server: this.server, waitedMs: now - since });
   }
 
-  /** Queues a request: resolves with a slot (leased if `exclusive`, else idle with a query in flight). */
-  request(exclusive: boolean, req: Request, since: number, first?: Slot<C>): Promise<Slot<C>> {
-    return new Promise<Slot<C>>((resolve, reject) => {
-      const w = new Waiter<Slot<C>>(resolve, reject, exclusive, since, req.stack);
-      const { signal } = req;
-      if (signal) {
-        w.signal = signal;
-        w.onAbort = () => {
-          this.waiters.remove(w);
-          w.fail(signal.reason);
-        };
-        signal.addEventListener('abort', w.onAbort, { once: true });
-      }
-      w.timer = setTimeout(() => {
-        this.waiters.remove(w);
-        this.totals.timeouts++;
-        w.fail(new PoolTimeoutError(req.timeoutMs, this.stats(), this.maintenance.lastConnectError));
-      }, req.timeoutMs);
-      // Not unref'ed: a caller awaits this promise, so it is real pending work.
-      if (first) {
-        this.serve(first, w, clock());
-        return;
-      }
-      if (this.waiters.length >= this.ctx.options.maxWaiters) {
-        w.fail(new PoolQueueFullError(this.ctx.options.maxWaiters));
-        return;
-      }
-      this.waiters.push(w);
-      this.maintenance.fill();
-    });
+  /** Puts a multiplexed query on an idle slot (no lease). */
+  share(slot: Slot<C>): void {
+    slot.inFlight++;
+    this.inFlight++;
   }
 
   /** Rejects at once when the pool cannot serve: closed, or known down with `failFast`. */
@@ -155,7 +123,7 @@ export class ServerPool<C> {
     if (this.phase !== 'open') return new PoolClosedError();
     const m = this.maintenance;
     if (m.lastConnectError && this.idle.length + this.leased.size === 0) {
-      if (this.ctx.options.failFast) return m.lastConnectError;
+      if (this.ctx.options.failFast) return this.ctx.hooks.downError(this);
     }
     return undefined;
   }
@@ -181,15 +149,14 @@ export class ServerPool<C> {
     this.ping(slot).then(
       () => {
         const usable = slot.state === 'leased';
-        if (w.settled || this.phase !== 'open') {
-          if (!w.settled) w.fail(new PoolClosedError('acquire() was cancelled'));
-          if (usable) this.checkIn(slot);
-        } else if (usable) {
+        if (usable && !w.settled && this.phase === 'open') {
           slot.checkedAt = Date.now();
           this.handOut(slot, w, slot.checkedAt);
-        } else {
-          this.requeue(w); // it closed while being pinged
+          return;
         }
+        if (usable) this.checkIn(slot);
+        // It closed while being pinged, or this server is leaving: another may serve.
+        if (!w.settled) this.requeue(w);
       },
       (error: unknown) => {
         this.close(slot, 'broken', error);
@@ -198,13 +165,14 @@ export class ServerPool<C> {
     );
   }
 
+  /** A waiter whose hand-off failed keeps its place at the front, for any server. */
   private requeue(w: Waiter<Slot<C>>): void {
-    if (this.phase !== 'open') {
-      w.fail(new PoolClosedError());
+    if (this.ctx.hooks.closed()) {
+      w.fail(new PoolClosedError('acquire() was cancelled'));
       return;
     }
     this.waiters.unshift(w);
-    this.dispatch();
+    this.ctx.hooks.redispatch();
   }
 
   private handOut(slot: Slot<C>, w: Waiter<Slot<C>>, now: number): void {
@@ -212,14 +180,14 @@ export class ServerPool<C> {
       this.lease(slot, now, w.stack, w.since);
     } else {
       this.move(slot, 'idle');
-      slot.inFlight++;
+      this.share(slot);
     }
     w.fulfil(slot);
   }
 
   /** A connection is free again (just opened, released or validated): serve or park it. */
   checkIn(slot: Slot<C>, now: number = clock()): void {
-    if (this.phase !== 'open') return this.close(slot, 'shutdown');
+    if (this.phase !== 'open') return this.close(slot, this.stopReason);
     if (now >= slot.expiresAt) return this.retire(slot, 'ttl');
     this.move(slot, 'idle');
     slot.idleSince = now;
@@ -249,6 +217,7 @@ export class ServerPool<C> {
   /** A multiplexed query or cursor on `slot` finished. */
   done(slot: Slot<C>): void {
     slot.inFlight--;
+    this.inFlight--;
     if (slot.inFlight > 0 || slot.state !== 'idle') return;
     if (slot.retiring) return this.close(slot, slot.retiring);
     slot.idleSince = slot.checkedAt = clock();
@@ -309,60 +278,6 @@ export class ServerPool<C> {
   connectError(error: unknown): PoolConnectError {
     if (error instanceof PoolConnectError) return error;
     return isAuthError(error) ? new PoolAuthError(this.server, error) : new PoolConnectError(this.server, error);
-  }
-
-  stats(): PoolStats {
-    let inFlight = 0;
-    for (const s of this.idle) inFlight += s.inFlight;
-    for (const s of this.leased) inFlight += s.inFlight;
-    return snapshot({
-      size: this.size,
-      poolSize: this.ctx.options.poolSize,
-      idle: this.idle.length,
-      leased: this.leased.size,
-      opening: this.opening.size,
-      closing: this.closing.size,
-      waiting: this.waiters.length,
-      inFlight,
-      ...this.totals,
-      healthy: this.maintenance.healthy !== false,
-    });
-  }
-
-  // ---- shutdown -----------------------------------------------------------------------
-
-  /** Rejects waiters, closes idle connections, waits for leases up to `deadline`, closes all. */
-  async drain(deadline: number): Promise<void> {
-    if (this.phase === 'open') {
-      this.phase = 'draining';
-      this.maintenance.stop();
-      for (const w of this.waiters.drain()) w.fail(new PoolClosedError('acquire() was cancelled'));
-      for (const slot of [...this.idle]) this.retire(slot, 'shutdown');
-    }
-    const busy = () =>
-      this.leased.size > 0 || this.opening.size > 0 || this.idle.some((s) => s.inFlight > 0);
-    await this.until(() => !busy(), deadline);
-    for (const slot of [...this.leased, ...this.idle]) this.close(slot, 'shutdown');
-    await this.until(() => this.closing.size === 0, Infinity);
-    this.phase = 'closed';
-    this.onSettled = undefined;
-    for (const [conn, slot] of this.ctx.registry) if (slot.state === 'closed') this.ctx.registry.delete(conn);
-  }
-
-  private until(done: () => boolean, deadline: number): Promise<void> {
-    if (done()) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const finish = () => {
-        clearTimeout(timer);
-        this.onSettled = undefined;
-        resolve();
-      };
-      this.onSettled = () => {
-        if (done()) finish();
-      };
-      if (deadline !== Infinity) timer = setTimeout(finish, Math.max(0, deadline - Date.now()));
-    });
   }
 
   /** When a freshly opened connection should expire. */

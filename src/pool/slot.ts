@@ -1,6 +1,7 @@
 // One connection's record inside a server pool. Its `state` is changed only by
 // ServerPool.move(), the pool's single transition function.
 import type { CloseReason } from './events.js';
+import type { ServerPool } from './server-pool.js';
 
 /** States of a connection; `new` and `closed` are outside every count, `closed` is final. */
 export type SlotState = 'new' | 'opening' | 'idle' | 'leased' | 'closing' | 'closed';
@@ -30,5 +31,9 @@ export class Slot<C> {
   ttlTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   leakTimer: ReturnType<typeof setTimeout> | undefined = undefined;
 
-  constructor(readonly id: number) {}
+  constructor(
+    readonly id: number,
+    /** The server pool it belongs to (release() goes back there). */
+    readonly owner: ServerPool<C>,
+  ) {}
 }

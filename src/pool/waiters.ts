@@ -11,6 +11,8 @@ export class Waiter<T> {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   signal: AbortSignal | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
+  /** The server it was first routed to; only read by stats() (the queue may be shared). */
+  home: unknown = undefined;
 
   constructor(
     readonly resolve: (value: T) => void,
@@ -103,6 +105,11 @@ export class WaiterQueue<T> {
     w.prev = w.next = undefined;
     w.queued = false;
     this.count--;
+  }
+
+  /** Every queued waiter, oldest first (for stats). */
+  *[Symbol.iterator](): IterableIterator<Waiter<T>> {
+    for (let w = this.head; w; w = w.next) yield w;
   }
 
   /** Removes every waiter, oldest first. */
