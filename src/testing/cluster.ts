@@ -7,6 +7,12 @@ import { createClusterMembership, type ClusterMembership } from './server/member
 import { startTestServer, type TestServer, type TestServerOptions } from './server/server.js';
 import { Store } from './server/store.js';
 
+/**
+ * Options of {@link startTestCluster}. Per-node options of startTestServer (`port`, `name`,
+ * `store`, `cluster`) are refused: every node gets a free port and the name
+ * `repool_node_<n>`, and the cluster owns the shared store and membership. A bad or unknown
+ * option makes startTestCluster() throw a TypeError naming it.
+ */
 export interface TestClusterOptions {
   /** How many nodes to start, 1 to 16. @default 3 */
   nodes?: number;
@@ -15,9 +21,19 @@ export interface TestClusterOptions {
   /** Accounts and their passwords, the same on every node. @default { admin: '' } */
   users?: Record<string, string>;
   /** Every node listens with TLS, using this key and certificate. @default plain TCP */
-  tls?: { key: string | Buffer; cert: string | Buffer };
+  tls?: {
+    /** Private key, PEM (a string or a Buffer). */
+    key: string | Buffer;
+    /** Certificate (chain) for `key`, PEM (a string or a Buffer). */
+    cert: string | Buffer;
+  };
 }
 
+/**
+ * A running test cluster, as {@link startTestCluster} resolves it: nodes sharing one Store
+ * and one {@link ClusterMembership}. Control each node through its own {@link TestServer}
+ * handle; the data is shared, so it survives any node's restart() or stop().
+ */
 export interface TestCluster {
   /**
    * Every node started so far, in start order (`nodes[0]` is `repool_node_1`); nodes added

@@ -6,23 +6,29 @@ import { Lane } from './fault-proxy/lane.js';
 
 /** Where the proxy forwards to. Any object with `host` and `port`, e.g. a test-server handle. */
 export interface FaultProxyTarget {
+  /** Host name or address to connect to (non-empty). */
   readonly host: string;
+  /** TCP port to connect to, 1 to 65535. */
   readonly port: number;
 }
 
+/**
+ * Options of {@link startFaultProxy}. A bad value makes startFaultProxy() throw a TypeError
+ * naming it.
+ */
 export interface FaultProxyOptions {
   /**
    * The server to forward to. Its `host` and `port` are read again for every new connection,
    * so a handle whose port changes keeps working.
    */
   target: FaultProxyTarget;
-  /** Port to listen on. @default 0 (any free port; read it from the handle's `port`) */
+  /** Port to listen on, 0 to 65535. @default 0 (any free port; read it from the handle's `port`) */
   port?: number;
   /** Address to listen on. @default '127.0.0.1' */
   host?: string;
 }
 
-/** A snapshot; reading it changes nothing. */
+/** A snapshot returned by {@link FaultProxy.stats}; reading it changes nothing. Counts run from start. */
 export interface FaultProxyStats {
   /** Client connections currently open through the proxy. */
   connections: number;
@@ -36,13 +42,21 @@ export interface FaultProxyStats {
   bytesDown: number;
 }
 
+/**
+ * A running fault proxy, as {@link startFaultProxy} resolves it. Faults are off at start;
+ * each control stays as set until changed.
+ */
 export interface FaultProxy {
   /** The address the proxy listens on: connect clients here. */
   readonly host: string;
+  /** The port the proxy listens on (the free one picked if the `port` option was 0). */
   readonly port: number;
   /**
    * Delays every chunk by `ms` in each direction, so a round trip gains 2 × `ms`. Chunks keep
    * their order and are never split. Applies to chunks received from now on. 0 turns it off.
+   * Throws a TypeError unless `ms` is a finite number >= 0.
+   *
+   * @param ms - Delay in milliseconds, per direction.
    */
   setLatency(ms: number): void;
   /**
@@ -63,6 +77,7 @@ export interface FaultProxy {
    * a socket error, but on a clean close mid-handshake it waits for its connect timeout.
    */
   refuse(on: boolean): void;
+  /** Connection and byte counts, as a new snapshot on each call. */
   stats(): FaultProxyStats;
   /** Closes the listener and every connection; idempotent. No socket or timer remains. */
   stop(): Promise<void>;
@@ -121,7 +136,10 @@ function reset(socket: net.Socket): void {
   }
 }
 
-/** Starts a fault proxy in front of `options.target`; resolves once it is listening. */
+/**
+ * Starts a fault proxy in front of `options.target`; resolves once it is listening, with no
+ * fault on. Throws a TypeError naming the first bad option; rejects if it cannot listen.
+ */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   checkOptions(options);
   const target = options.target;

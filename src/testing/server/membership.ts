@@ -2,9 +2,18 @@
 // each other in rethinkdb.server_status; a server started alone gets a private one.
 import type { ServerDescriptor } from './reql/types.js';
 
+/**
+ * The live servers of one test cluster, made by {@link createClusterMembership}. Servers
+ * given it as their `cluster` option register on listen and unregister on restart() and
+ * stop() by themselves; tests normally only pass it around.
+ */
 export interface ClusterMembership {
   /** Adds a server, or replaces the descriptor with the same id (after a restart). */
   register(server: ServerDescriptor): void;
+  /**
+   * Removes the server with this id; nothing happens if it is not listed. It keeps its place
+   * in the order, so registering it again (a restart) puts it back where it was.
+   */
   unregister(id: string): void;
   /** Live servers, in the order they first registered. */
   list(): readonly ServerDescriptor[];

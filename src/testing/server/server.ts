@@ -10,23 +10,52 @@ import type { EvalContext, ServerDescriptor, UserDescriptor } from './reql/types
 import { deriveCredentials } from './scram.js';
 import { Store } from './store.js';
 
+/**
+ * Options of {@link startTestServer}. Every field is optional; an unknown field or a bad value
+ * makes startTestServer() throw a TypeError naming it.
+ */
 export interface TestServerOptions {
-  /** TCP port; 0 picks a free one (read it back from `server.port`). @default 0 */
+  /**
+   * TCP port, 0 to 65535; 0 picks a free one (read it back from `server.port`). restart()
+   * listens again on the port actually bound. @default 0
+   */
   port?: number;
   /** Interface to listen on. @default '127.0.0.1' */
   host?: string;
-  /** Accounts and their passwords. @default { admin: '' } */
+  /**
+   * Accounts, user name to password; `''` means no password. Clients authenticate with
+   * SCRAM-SHA-256 as with a real server. @default { admin: '' }
+   */
   users?: Record<string, string>;
   /** Listen with TLS (the same protocol inside). @default undefined (plain TCP) */
-  tls?: { key: string | Buffer; cert: string | Buffer };
-  /** Server name (SERVER_INFO, server_status). @default 'repool_' + 8 hex digits */
+  tls?: {
+    /** Private key, PEM (a string or a Buffer). */
+    key: string | Buffer;
+    /** Certificate (chain) for `key`, PEM (a string or a Buffer). */
+    cert: string | Buffer;
+  };
+  /**
+   * Server name (SERVER_INFO, server_config, server_status): letters, digits and
+   * underscores only. @default 'repool_' + the first 8 hex digits of the server's id
+   */
   name?: string;
-  /** Data to serve; share one between servers of a test cluster. @default a new empty Store */
+  /**
+   * Data to serve; share one between servers of a test cluster. It outlives restart() and
+   * stop(). @default a new Store (holding only an empty `test` database)
+   */
   store?: Store;
-  /** Servers that list each other in server_status; share one with the store. @default private */
+  /**
+   * Servers that list each other in server_status and server_config; share one (from
+   * {@link createClusterMembership}) together with the store. @default a private membership
+   * listing only this server
+   */
   cluster?: ClusterMembership;
 }
 
+/**
+ * A snapshot returned by {@link TestServer.stats}; reading it changes nothing. The counters
+ * run from startTestServer() and are kept across restart().
+ */
 export interface TestServerStats {
   /** Client connections open now (including those still in the handshake). */
   readonly connections: number;
@@ -36,11 +65,15 @@ export interface TestServerStats {
   readonly queries: number;
 }
 
+/** A running test server, as {@link startTestServer} resolves it. */
 export interface TestServer {
+  /** The interface it listens on: the `host` option, `'127.0.0.1'` by default. */
   readonly host: string;
+  /** The port it listens on (the free one picked if the option was 0); kept across restart(). */
   readonly port: number;
   /** Server UUID, kept across restart(). */
   readonly id: string;
+  /** Server name (the `name` option or the generated one), kept across restart(). */
   readonly name: string;
   /** Destroys every client socket at once, without a goodbye (as a crashed server would). */
   dropConnections(): void;
@@ -57,6 +90,7 @@ export interface TestServer {
   restart(): Promise<void>;
   /** Closes everything; idempotent. Afterwards no socket, timer or listener remains. */
   stop(): Promise<void>;
+  /** Connection, handshake and query counts, as a new snapshot on each call. */
   stats(): TestServerStats;
 }
 
@@ -249,7 +283,10 @@ class RunningTestServer implements TestServer {
   }
 }
 
-/** Starts a RethinkDB-protocol test server; resolves once it is listening. */
+/**
+ * Starts a RethinkDB-protocol test server; resolves once it is listening. Throws a TypeError
+ * naming the first bad option; rejects if it cannot listen (e.g. the port is in use).
+ */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   validate(options);
   const server = new RunningTestServer(options);

@@ -90,22 +90,35 @@ export class Database {
   constructor(readonly name: string) {}
 }
 
+/**
+ * The in-memory data a test server serves: databases, tables, documents and secondary-index
+ * definitions. A new Store holds one empty database, `test`. Pass the same Store as the
+ * `store` option of several {@link startTestServer} calls so that they serve the same data
+ * (as {@link startTestCluster} does). Data lives as long as the Store object: it is kept
+ * across a server's restart() and stop(), and is never written to disk.
+ *
+ * To a test, a Store is an opaque handle: read and write its data with queries through a
+ * driver or a pool; its methods are the query evaluator's plumbing.
+ */
 export class Store {
   private readonly dbs = new Map<string, Database>();
 
+  /** An empty store: only the `test` database, with no tables. */
   constructor() {
     this.dbs.set('test', new Database('test'));
   }
 
+  /** @internal */
   getDb(name: string): Database | undefined {
     return this.dbs.get(name);
   }
 
+  /** @internal Whether a database of that name exists (`rethinkdb` always does). */
   hasDb(name: string): boolean {
     return name === SYSTEM_DB || this.dbs.has(name);
   }
 
-  /** Creates a database; undefined if one of that name exists (the system db included). */
+  /** @internal Creates a database; undefined if one of that name exists (the system db included). */
   createDb(name: string): Database | undefined {
     if (this.hasDb(name)) return undefined;
     const db = new Database(name);
@@ -113,25 +126,29 @@ export class Store {
     return db;
   }
 
+  /** @internal Removes a database and its tables; returns it, or undefined if there was none. */
   dropDb(name: string): Database | undefined {
     const db = this.dbs.get(name);
     if (db !== undefined) this.dbs.delete(name);
     return db;
   }
 
-  /** User databases plus `rethinkdb`, sorted as the server lists them. */
+  /** @internal User databases plus `rethinkdb`, sorted as the server lists them. */
   dbNames(): string[] {
     return [SYSTEM_DB, ...this.dbs.keys()].sort();
   }
 
+  /** @internal Stored databases (not `rethinkdb`), in creation order. */
   userDatabases(): readonly Database[] {
     return [...this.dbs.values()];
   }
 
+  /** @internal */
   getTable(db: string, name: string): Table | undefined {
     return this.dbs.get(db)?.tables.get(name);
   }
 
+  /** @internal Creates a table; undefined if `db` does not exist or already has that table. */
   createTable(db: string, name: string, primaryKey = 'id'): Table | undefined {
     const d = this.dbs.get(db);
     if (d === undefined || d.tables.has(name)) return undefined;
@@ -140,6 +157,7 @@ export class Store {
     return t;
   }
 
+  /** @internal Removes a table; returns it, or undefined if there was none. */
   dropTable(db: string, name: string): Table | undefined {
     const d = this.dbs.get(db);
     const t = d?.tables.get(name);

@@ -11,7 +11,9 @@ export interface ServerDescriptor {
   readonly name: string;
   /** Address clients reach it on. */
   readonly host: string;
+  /** Port clients reach it on. */
   readonly port: number;
+  /** `process.pid` of the process it runs in (the same for every test server of one process). */
   readonly pid: number;
   /** Epoch milliseconds the server (last) started listening. */
   readonly timeStarted: number;
