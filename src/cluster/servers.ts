@@ -41,9 +41,10 @@ export class ServerSet<C> implements ServerHooks<C> {
     registry: Map<C, Slot<C>>,
     private readonly connectOptions: object,
     cluster: ClusterOptions,
+    pool: object,
   ) {
     let lastId = 0;
-    this.ctx = { connector, options, emitter, registry, waiters: new WaiterQueue(), hooks: this, nextId: () => ++lastId };
+    this.ctx = { connector, options, emitter, registry, waiters: new WaiterQueue(), hooks: this, pool, nextId: () => ++lastId };
     this.#seeds = new Set(cluster.seeds.map(addressLabel));
     this.seedHosts = cluster.seeds.map((a) => a.host);
     this.#discovery = cluster.discovery;

@@ -3,9 +3,13 @@
 // later emits an `error` nobody listens to, which ends the process. We build the
 // connection from `rethinkdb/net`'s TcpConnection, listen for `error` at once, and clear the
 // stray timer ourselves. `reconnect()` is never used (it drops the user and password).
+// On top of the driver: a connect aborts on the pool's signal, an exception the driver
+// throws from its socket handler breaks the connection instead of the process, and a
+// query's frame leaves in one write (several, with run()'s per-tick batching).
 import r, { type Connection, type ConnectionOptions } from 'rethinkdb';
 import net from 'rethinkdb/net.js';
-import type { DiscoveryConnector } from './connector.js';
+import type { Socket } from 'node:net';
+import { BATCH_WRITES, type DiscoveryConnector, type DriverAdapter } from './connector.js';
 
 type TcpConnection = InstanceType<typeof net.TcpConnection>;
 
@@ -13,9 +17,10 @@ type TcpConnection = InstanceType<typeof net.TcpConnection>;
 const CLOSE_DEADLINE_MS = 2_000;
 
 /** A connector for the official driver; the default when no `driver` option is given. */
-export function rethinkdbConnector(): DiscoveryConnector<Connection, ConnectionOptions> {
+export function rethinkdbConnector(): DiscoveryConnector<Connection, ConnectionOptions> & DriverAdapter<Connection, ConnectionOptions> {
   return {
-    connect: (options) => connectTcp(options),
+    [BATCH_WRITES]: (conn) => batchWrites(conn as unknown as TcpConnection),
+    connect: (options, signal) => connectTcp(options, signal),
     close: (conn) => closeTcp(conn as unknown as TcpConnection),
     isOpen: (conn) => conn.open === true,
     ping: async (conn) => {
@@ -31,8 +36,12 @@ export function rethinkdbConnector(): DiscoveryConnector<Connection, ConnectionO
   };
 }
 
-function connectTcp(options: ConnectionOptions): Promise<Connection> {
+function connectTcp(options: ConnectionOptions, signal?: AbortSignal): Promise<Connection> {
   return new Promise<Connection>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const host = normalize(options);
     const connectDelayMs = (host.timeout || 20) * 1000;
     let connectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -45,15 +54,27 @@ function connectTcp(options: ConnectionOptions): Promise<Connection> {
       return timer;
     };
     let conn: TcpConnection;
+    let settled = false;
+    // Never call conn.close() on failure: it nulls the socket, which the stray timer touches.
+    const fail = (err: unknown) => {
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (connectTimer !== undefined) clearTimeout(connectTimer);
+      conn?.rawSocket?.destroy();
+      reject(err);
+    };
+    const onAbort = () => {
+      if (!settled) fail(signal!.reason);
+    };
     globalThis.setTimeout = capture as unknown as typeof setTimeout;
     try {
       conn = new net.TcpConnection(host, (err) => {
+        if (settled) return;
         if (err) {
-          if (connectTimer !== undefined) clearTimeout(connectTimer);
-          // Never call conn.close() here: it nulls the socket, which the stray timer touches.
-          conn.rawSocket?.destroy();
-          reject(err);
+          fail(err);
         } else {
+          settled = true;
+          signal?.removeEventListener('abort', onAbort);
           resolve(conn as unknown as Connection);
         }
       });
@@ -65,7 +86,74 @@ function connectTcp(options: ConnectionOptions): Promise<Connection> {
     }
     // Before anything else: every later socket error lands here, never as an uncaught error.
     conn.on('error', ignore);
+    if (conn.rawSocket) guardSocket(conn.rawSocket);
+    writeFramesWhole(conn);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * The driver parses replies inside the socket's `data` listener and throws from it on
+ * garbage (bad JSON, an error reply without `b`, `r: []`, `null`, t1 without `r`, t3
+ * without `n`): an uncaught exception that would end the process, leaving the bad frame in
+ * its buffer so the connection looks open but never answers again. Here such an exception
+ * destroys the socket instead: the driver then fails the pending queries ("Connection is
+ * closed") and emits `close`, and the pool drops the connection as broken. During the
+ * handshake, the connect fails with that error.
+ */
+function guardSocket(socket: Socket): void {
+  const emit = socket.emit as (this: Socket, event: string | symbol, ...args: unknown[]) => boolean;
+  socket.emit = function guardedEmit(this: Socket, event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== 'data') return emit.call(this, event, ...args);
+    try {
+      return emit.call(this, event, ...args);
+    } catch (err) {
+      this.destroy(err instanceof Error ? err : new Error(String(err)));
+      return true;
+    }
+  } as typeof socket.emit;
+}
+
+/**
+ * Makes the driver's three writes of one query frame (token, length, body) one system call,
+ * for every query on the connection, leased ones included: the socket is corked around the
+ * driver's own synchronous frame write and uncorked right after it, so the bytes, their order
+ * and the moment they leave are what the driver does alone.
+ */
+function writeFramesWhole(conn: TcpConnection): void {
+  const writeQuery = conn._writeQuery;
+  conn._writeQuery = function writeQueryCorked(this: TcpConnection, token: number, data: string): unknown {
+    const socket = this.rawSocket;
+    if (socket === null) return writeQuery.call(this, token, data);
+    socket.cork();
+    try {
+      return writeQuery.call(this, token, data);
+    } finally {
+      socket.uncork();
+    }
+  };
+}
+
+/** Sockets corked by batchWrites() until the end of the current tick. */
+const corked = new Set<Socket>();
+
+/**
+ * The driver writes each query in three `socket.write()` calls (token, length, body), and
+ * each becomes a system call: under load that is a quarter of the CPU. Corking the socket
+ * until the end of the tick sends every query `run()` issues in this tick in one write. The
+ * uncork always comes (process.nextTick), before any I/O, so nothing waits longer.
+ */
+function batchWrites(conn: TcpConnection): void {
+  const socket = conn.rawSocket;
+  if (socket === null || corked.has(socket)) return;
+  corked.add(socket);
+  socket.cork();
+  process.nextTick(uncork, socket);
+}
+
+function uncork(socket: Socket): void {
+  corked.delete(socket);
+  socket.uncork();
 }
 
 async function closeTcp(conn: TcpConnection): Promise<void> {

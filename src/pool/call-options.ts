@@ -1,6 +1,5 @@
 // The per-call options of the facade's methods, their validation, and the types that tie a
 // pool's connection type to its driver.
-import type { Connector } from '../drivers/connector.js';
 import { MAX_TIMER_MS, type PoolOptions } from './options.js';
 
 /** Options of one `acquire()` call. */
@@ -23,11 +22,11 @@ export interface ReleaseOptions {
   discard?: boolean;
 }
 
-/** A driver whose `connect()` yields connections of type `C`. */
-type DriverOf<C> = Connector<C, any> | { connect(options: any): PromiseLike<C> };
-
-/** Options object with the driver that decides the connection type. */
-export type PoolOptionsFor<C> = Omit<PoolOptions<C>, 'driver'> & { driver?: DriverOf<C> };
+/**
+ * The pool options of a pool of connections of type `C`.
+ * @deprecated The same as {@link PoolOptions}`<C>`; use that.
+ */
+export type PoolOptionsFor<C> = PoolOptions<C>;
 
 /** The deadline of one `acquire()` call; throws TypeError on bad options. */
 export function callTimeout(options: AcquireOptions | undefined, dflt: number): number {

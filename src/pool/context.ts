@@ -1,6 +1,6 @@
 // What a server pool shares with the facade and its sibling server pools, and what it asks
 // of the set of servers it belongs to (implemented by cluster/servers.ts).
-import type { Connector } from '../drivers/connector.js';
+import type { DriverAdapter } from '../drivers/connector.js';
 import type { PoolConnectError, PoolTimeoutError } from './errors.js';
 import type { PoolEmitter } from './events.js';
 import type { ResolvedOptions } from './options.js';
@@ -30,7 +30,7 @@ export interface ServerHooks<C> {
 
 /** What a server pool shares with the facade and its sibling server pools. */
 export interface PoolContext<C> {
-  readonly connector: Connector<C, unknown>;
+  readonly connector: DriverAdapter<C, unknown>;
   readonly options: ResolvedOptions;
   readonly emitter: PoolEmitter;
   /** Every connection the pool owns (or that a caller still holds), to its slot. */
@@ -38,6 +38,8 @@ export interface PoolContext<C> {
   /** The FIFO of waiting calls, shared by every server: whichever frees a connection first serves the oldest. */
   readonly waiters: WaiterQueue<Slot<C>>;
   readonly hooks: ServerHooks<C>;
+  /** The facade (`AsyncConnectionPool`), named in diagnostics_channel messages. */
+  readonly pool: object;
   nextId(): number;
 }
 

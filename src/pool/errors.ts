@@ -15,6 +15,7 @@ export interface ServerReport {
 /** Stable codes of the pool's errors. */
 export type PoolErrorCode =
   | 'REPOOL_TIMEOUT'
+  | 'REPOOL_QUERY_TIMEOUT'
   | 'REPOOL_CLOSED'
   | 'REPOOL_QUEUE_FULL'
   | 'REPOOL_CONNECT'
@@ -60,6 +61,27 @@ export class PoolTimeoutError extends PoolError {
   }
 }
 
+/**
+ * A `run()` or `cursor()` call did not settle within `queryTimeoutMs`. The query may still
+ * run on the server; its late result is dropped. Its connection is pinged at once and
+ * closed (reason `broken`) if the ping fails.
+ */
+export class PoolQueryTimeoutError extends PoolError {
+  /** The deadline that passed (`queryTimeoutMs`). */
+  readonly timeoutMs: number;
+  /** `host:port` of the connection the query was sent on. */
+  readonly server: string;
+  constructor(what: 'run()' | 'cursor()', timeoutMs: number, server: string) {
+    super(
+      'REPOOL_QUERY_TIMEOUT',
+      `${what} got no answer from ${server} within ${timeoutMs} ms (queryTimeoutMs); its connection is ` +
+        'being checked; raise queryTimeoutMs for slow queries, or check the server',
+    );
+    this.timeoutMs = timeoutMs;
+    this.server = server;
+  }
+}
+
 /** The pool is closed (or closing): call `initPool()` on a new pool. */
 export class PoolClosedError extends PoolError {
   constructor(what = 'the pool is closed') {
@@ -86,7 +108,7 @@ export class PoolConnectError extends PoolError {
     const detail = cause instanceof Error ? cause.message : String(cause);
     super(
       code,
-      `could not connect to ${server}: ${firstLine(detail)}; ` +
+      `could not connect to ${server}: ${oneLine(detail)}; ` +
         (hint ?? 'check that the server is up and reachable (host, port, ssl)'),
       { cause },
     );
@@ -134,13 +156,22 @@ function listServers(servers: readonly ServerReport[]): string {
   return servers.map((s) => {
     const cause: unknown = s.lastError?.cause;
     const reason = s.lastError
-      ? firstLine(cause instanceof Error ? cause.message : String(cause))
+      ? oneLine(cause instanceof Error ? cause.message : String(cause))
       : s.healthy ? 'up, every connection busy' : 'no answer yet';
     return `${s.server}: ${reason}`;
   }).join('; ');
 }
 
-function firstLine(text: string): string {
-  const i = text.indexOf('\n');
-  return i < 0 ? text : text.slice(0, i);
+/** Longest driver reason quoted in a message. */
+const MAX_REASON_CHARS = 300;
+
+/**
+ * A driver message on one line. The official driver writes "Could not connect to H:P." on
+ * line 1 and the real reason (certificate error, ECONNREFUSED) on line 2, so every line is
+ * kept. Driver messages never contain the password (the pool passes it only to the
+ * driver's SCRAM code, which never echoes it); nothing else is added here.
+ */
+function oneLine(text: string): string {
+  const joined = text.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  return joined.length > MAX_REASON_CHARS ? `${joined.slice(0, MAX_REASON_CHARS - 1)}…` : joined;
 }

@@ -56,3 +56,30 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): 
     );
   });
 }
+
+/**
+ * Settles like `promise`, or rejects with `signal.reason` as soon as `signal` aborts (a
+ * connect the pool no longer waits for). A value that still arrives after the abort is
+ * handed to `late` (to close it); a late rejection is swallowed.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, late: (value: T) => void): Promise<T> {
+  if (signal.aborted) {
+    promise.then(late, () => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) late(value);
+        else resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,15 +1,21 @@
 // Background work of a server pool: opening for real demand, retrying with backoff,
 // closing connections past their TTL or idle too long, keepalive pings, leak timers and
 // the server's health. Every timer here is unref'ed and cleared by stop() or close.
-import { PoolAuthError, type PoolConnectError } from './errors.js';
-import { backoffDelay, housekeepingInterval } from './lifetime.js';
+import { openChannel, type OpenMessage } from './diagnostics.js';
+import { isAuthError } from '../drivers/connector.js';
+import { PoolAuthError, PoolConnectError } from './errors.js';
+import { backoffDelay, expiresAt, housekeepingInterval, untilAborted } from './lifetime.js';
 import type { ServerPool } from './server-pool.js';
 import { Slot } from './slot.js';
 
 export class Maintenance<C> {
   /** The last failed attempt; cleared by a successful open. */
   lastConnectError: PoolConnectError | undefined = undefined;
-  /** Consecutive failed attempts. */
+  /**
+   * Consecutive failures, for the backoff exponent. Attempts that start together (a burst
+   * of reconnects after the server vanished) and fail together count as one failure: they
+   * are one observation that the server is down, not several.
+   */
   failures = 0;
   /** Undefined until the first attempt settles. */
   healthy: boolean | undefined = undefined;
@@ -58,32 +64,53 @@ export class Maintenance<C> {
     this.startHousekeeping();
     const slot = new Slot<C>(p.ctx.nextId(), p);
     p.move(slot, 'opening');
+    // The failure count this attempt starts from: see failed().
+    const round = this.failures;
+    const controller = new AbortController();
+    slot.connecting = controller;
+    const { connector } = p.ctx;
     let attempt: Promise<C>;
     try {
-      attempt = Promise.resolve(p.ctx.connector.connect(p.connectOptions));
+      attempt = Promise.resolve(connector.connect(p.connectOptions, controller.signal));
     } catch (err) {
       attempt = Promise.reject(err);
     }
-    return attempt.then(
+    // A connector that ignores the signal still lets the pool stop waiting; what it opens
+    // after the abort is closed at once.
+    const closeLate = (conn: C) => {
+      try {
+        void connector.close(conn).catch(() => undefined);
+      } catch {
+        // nothing more to do for a connection nobody uses
+      }
+    };
+    return untilAborted(attempt, controller.signal, closeLate).then(
       (conn) => {
         this.opened(slot, conn);
         return undefined;
       },
-      (err: unknown) => this.failed(slot, err),
+      (err: unknown) => this.failed(slot, err, round),
     );
+  }
+
+  /** Aborts the connects in flight: the pool is closing and will not use them. */
+  abortOpening(reason: unknown): void {
+    for (const slot of [...this.pool.opening]) slot.connecting?.abort(reason);
   }
 
   private opened(slot: Slot<C>, conn: C): void {
     const p = this.pool;
+    slot.connecting = undefined;
     const { ctx } = p;
     slot.conn = conn;
     ctx.registry.set(conn, slot);
     const now = Date.now();
     slot.openedAt = slot.idleSince = slot.checkedAt = now;
-    slot.expiresAt = p.expiry(now);
+    slot.expiresAt = expiresAt(now, ctx.options.connectionTtlMs);
     p.totals.created++;
     ctx.connector.onClose(conn, () => p.onSocketClosed(slot));
     if (ctx.emitter.has('open')) ctx.emitter.emit('open', { id: slot.id, server: p.server });
+    if (openChannel.hasSubscribers) openChannel.publish({ pool: ctx.pool, id: slot.id, server: p.server } satisfies OpenMessage);
     if (p.phase !== 'open') return p.close(slot, p.stopReason);
     this.failures = 0;
     this.lastConnectError = undefined;
@@ -107,17 +134,27 @@ export class Maintenance<C> {
     this.fill();
   }
 
-  private failed(slot: Slot<C>, err: unknown): PoolConnectError {
+  /** `round`: the failure count when the attempt started. */
+  private failed(slot: Slot<C>, err: unknown, round: number): PoolConnectError {
     const p = this.pool;
+    const aborted = slot.connecting?.signal.aborted === true;
+    slot.connecting = undefined;
     p.move(slot, 'closed');
-    const error = p.connectError(err);
+    if (aborted) {
+      // Cancelled by the pool itself: not a failure of the server.
+      p.onSettled?.();
+      return this.connectError(err);
+    }
+    const error = this.connectError(err);
     p.totals.connectErrors++;
     if (p.phase !== 'open') {
       p.onSettled?.();
       return error;
     }
     this.lastConnectError = error;
-    this.failures++;
+    // Only the first of attempts started together raises the count; after a success in
+    // between (failures reset to 0), this failure starts a new run.
+    if (this.failures === round || this.failures === 0) this.failures++;
     if (error instanceof PoolAuthError) this.authBlocked = true;
     const retryInMs = this.scheduleRetry();
     const { emitter } = p.ctx;
@@ -133,6 +170,13 @@ export class Maintenance<C> {
     // Whether waiters fail now (auth, failFast) depends on the other servers.
     p.ctx.hooks.connectFailed(p, error, down, wentDown);
     return error;
+  }
+
+  /** Wraps a driver error: wrong credentials become PoolAuthError. */
+  private connectError(error: unknown): PoolConnectError {
+    if (error instanceof PoolConnectError) return error;
+    const { server } = this.pool;
+    return isAuthError(error) ? new PoolAuthError(server, error) : new PoolConnectError(server, error);
   }
 
   private scheduleRetry(): number | undefined {
@@ -179,12 +223,14 @@ export class Maintenance<C> {
     }
     if (keepaliveMs > 0) {
       for (const s of p.idle.slice()) {
-        if (!s.pinging && s.inFlight === 0 && !s.retiring && now - s.checkedAt >= keepaliveMs) this.keepalive(s);
+        // Busy connections too: one pinned by a run() that never answers must be found out.
+        if (!s.pinging && !s.retiring && now - s.checkedAt >= keepaliveMs) this.keepalive(s);
       }
     }
   }
 
-  private keepalive(slot: Slot<C>): void {
+  /** Pings an idle connection in the background; closes it (broken) if the ping fails. */
+  keepalive(slot: Slot<C>): void {
     const p = this.pool;
     slot.pinging = true;
     p.ping(slot).then(

@@ -1,16 +1,17 @@
 // Multiplexed queries: `run()` sends a query on a shared connection without a lease and
 // reads cursors to arrays; `cursor()` pins its connection until the cursor is closed or
 // exhausted. The pool never parses ReQL: it only calls the query's own `run`/`getCursor`.
+import type { QueryKind } from './query.js';
 
 /** Anything with a driver-style `run(conn, options?)`. */
 export interface RunnableQuery<C, T = unknown> {
-  run(conn: C, options?: any): PromiseLike<T>;
+  run(conn: C, options?: unknown): PromiseLike<T>;
 }
 
 /** A query that opens a cursor: rethinkdb-ts' `getCursor`, or a `run` resolving to one. */
 export type CursorQuery<C, K> =
-  | { getCursor(conn: C, options?: any): PromiseLike<K> }
-  | { run(conn: C, options?: any): PromiseLike<K> };
+  | { getCursor(conn: C, options?: unknown): PromiseLike<K> }
+  | { run(conn: C, options?: unknown): PromiseLike<K> };
 
 /** What `run()` resolves to: a cursor's rows as an array, any other result as is. */
 export type RunResult<T> = T extends { toArray(): PromiseLike<infer A> } ? A : T;
@@ -37,7 +38,11 @@ export function isCursor(value: unknown): value is { toArray(): Promise<unknown>
 export async function readAll(result: unknown): Promise<unknown> {
   if (!isCursor(result)) return result;
   try {
-    return await result.toArray();
+    const rows = await result.toArray();
+    // The official driver returns array results (`r.expr([1, 2])`, `r.dbList()`, `orderBy()`
+    // without an index) as an ArrayResult: an array with cursor methods, whose toArray()
+    // resolves to the array itself and whose close() empties it. Copy before closing.
+    return rows === result && Array.isArray(rows) ? Array.prototype.slice.call(rows) : rows;
   } finally {
     try {
       await result.close();
@@ -129,3 +134,35 @@ export function pinCursor<K extends object>(cursor: K, unpin: () => void): Poole
     },
   }) as PooledCursor<K>;
 }
+
+/** `run()`: the result, with a cursor read to an array (readAll() closes it). */
+export const RUN: QueryKind<unknown, RunnableQuery<unknown>, unknown> = {
+  what: 'run()',
+  pins: false,
+  send: (query, conn, runOptions) => query.run(conn, runOptions),
+  finish: (result) => (isCursor(result) ? readAll(result) : result),
+  late() {},
+};
+
+/** `cursor()`: the driver's cursor, or a TypeError for a single value. */
+export const CURSOR: QueryKind<unknown, CursorQuery<unknown, object>, object> = {
+  what: 'cursor()',
+  pins: true,
+  async send(query, conn, runOptions) {
+    const result: unknown = 'getCursor' in query && typeof query.getCursor === 'function'
+      ? await query.getCursor(conn, runOptions)
+      : await (query as RunnableQuery<unknown>).run(conn, runOptions);
+    if (result === null || typeof result !== 'object' || typeof (result as { close?: unknown }).close !== 'function') {
+      throw new TypeError('cursor(): the query returned a single value, not a cursor; use run() for it');
+    }
+    return result;
+  },
+  late(cursor) {
+    // Nobody will read it: it arrived after its deadline.
+    try {
+      void Promise.resolve((cursor as CursorLike).close()).catch(() => undefined);
+    } catch {
+      // already closed
+    }
+  },
+};

@@ -1,6 +1,17 @@
 // Pool options: one interface (every field documented with its default), one defaults
 // object, and the validation that runs at construction.
+import type { Connection as RethinkConnection } from 'rethinkdb';
 import type { Connector } from '../drivers/connector.js';
+
+/**
+ * What the `driver` option accepts, for a pool of connections of type `C`: a
+ * {@link Connector} of `C`, or a driver's `r` whose `connect()` resolves to a `C` (the
+ * official `rethinkdb` or `rethinkdb-ts`). The connect options are not checked here: they
+ * are given to the driver unchanged.
+ */
+export type PoolDriver<C> =
+  | Connector<C, never>
+  | { connect(options: never): PromiseLike<C> };
 
 /** Reconnect delay: exponential with full jitter, reset after a successful open. */
 export interface BackoffOptions {
@@ -18,8 +29,11 @@ export interface ServerAddress {
   port: number;
 }
 
-/** Options of {@link AsyncConnectionPool}; all optional. Durations are in milliseconds. */
-export interface PoolOptions<C = unknown> {
+/**
+ * Options of {@link AsyncConnectionPool}; all optional. Durations are in milliseconds. `C` is
+ * the connection type, decided by `driver` (the official driver's `Connection` by default).
+ */
+export interface PoolOptions<C = RethinkConnection> {
   /**
    * Most connections open at once (leased + idle + opening), per server: with `servers`
    * (or discovery), each server gets a sub-pool of this size. @default 3
@@ -38,10 +52,23 @@ export interface PoolOptions<C = unknown> {
   maxWaiters?: number;
   /** Idle connections above `minIdle` are closed after this; 0 = never. @default 600000 */
   idleTimeoutMs?: number;
-  /** A connection idle longer than this is pinged before it is handed out. @default 1000 */
+  /**
+   * A connection not known to work for this long (since it opened, was pinged, released, or
+   * answered a `run()`) is pinged before it is handed out, even with `run()` queries in
+   * flight on it. 0 = ping on every hand-out. @default 1000
+   */
   validateAfterIdleMs?: number;
   /** Deadline of a ping (validation and keepalive); past it the connection is broken. @default 5000 */
   pingTimeoutMs?: number;
+  /**
+   * Deadline of each multiplexed query: a `run()` (until its rows are all read) or the
+   * opening of a `cursor()`, counted from the moment it is sent; 0 = none. Past it the call
+   * rejects with `PoolQueryTimeoutError` (code `REPOOL_QUERY_TIMEOUT`), the late result is
+   * dropped, and the connection is pinged at once and closed if the ping fails. Queries a
+   * caller runs on a leased connection are the caller's and have no pool deadline.
+   * @default 0
+   */
+  queryTimeoutMs?: number;
   /** If > 0, idle connections are pinged this often; a failed ping closes and replaces. @default 0 */
   keepaliveMs?: number;
   /** If > 0, a lease held longer emits `leak` with the stack of its `acquire()`. @default 0 */
@@ -57,7 +84,7 @@ export interface PoolOptions<C = unknown> {
    * The `r` of `rethinkdb` or of `rethinkdb-ts`, or a {@link Connector}.
    * @default the official `rethinkdb` driver
    */
-  driver?: Connector<C, any> | object;
+  driver?: PoolDriver<C>;
   /**
    * The servers of a cluster: one sub-pool of `poolSize` connections per server. Work goes
    * to the healthy server with the fewest leased connections and queries in flight; a
@@ -90,6 +117,7 @@ export interface ResolvedOptions {
   idleTimeoutMs: number;
   validateAfterIdleMs: number;
   pingTimeoutMs: number;
+  queryTimeoutMs: number;
   keepaliveMs: number;
   leakDetectionMs: number;
   backoff: { baseMs: number; maxMs: number };
@@ -105,6 +133,7 @@ export const DEFAULTS = Object.freeze({
   idleTimeoutMs: 600_000,
   validateAfterIdleMs: 1_000,
   pingTimeoutMs: 5_000,
+  queryTimeoutMs: 0,
   keepaliveMs: 0,
   leakDetectionMs: 0,
   backoff: Object.freeze({ baseMs: 100, maxMs: 10_000 }),
@@ -121,7 +150,7 @@ export const MAX_TIMER_MS = 2_147_483_647;
 
 const KEYS = [
   'poolSize', 'minIdle', 'connectionTtlMs', 'acquireTimeoutMs', 'maxWaiters', 'idleTimeoutMs',
-  'validateAfterIdleMs', 'pingTimeoutMs', 'keepaliveMs', 'leakDetectionMs', 'backoff',
+  'validateAfterIdleMs', 'pingTimeoutMs', 'queryTimeoutMs', 'keepaliveMs', 'leakDetectionMs', 'backoff',
   'failFast', 'driver', 'servers', 'discovery', 'discoveryIntervalMs',
 ] as const;
 
@@ -151,6 +180,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     idleTimeoutMs: int(o, 'idleTimeoutMs', DEFAULTS.idleTimeoutMs, 0, MAX_TIMER_MS),
     validateAfterIdleMs: int(o, 'validateAfterIdleMs', DEFAULTS.validateAfterIdleMs, 0, MAX_TIMER_MS),
     pingTimeoutMs: int(o, 'pingTimeoutMs', DEFAULTS.pingTimeoutMs, 1, MAX_TIMER_MS),
+    queryTimeoutMs: int(o, 'queryTimeoutMs', DEFAULTS.queryTimeoutMs, 0, MAX_TIMER_MS),
     keepaliveMs: int(o, 'keepaliveMs', DEFAULTS.keepaliveMs, 0, MAX_TIMER_MS),
     leakDetectionMs: int(o, 'leakDetectionMs', DEFAULTS.leakDetectionMs, 0, MAX_TIMER_MS),
     backoff,

@@ -9,11 +9,13 @@ import { Discovery } from '../cluster/discovery.js';
 import { ServerSet } from '../cluster/servers.js';
 import type { Connector, DiscoveryConnector } from '../drivers/connector.js';
 import { resolveConnector } from '../drivers/resolve.js';
-import { callTimeout, captureStack, type AcquireOptions, type PoolOptionsFor, type ReleaseOptions, type ReleasePoolOptions } from './call-options.js';
+import { callTimeout, captureStack, type AcquireOptions, type ReleaseOptions, type ReleasePoolOptions } from './call-options.js';
 import { PoolClosedError, PoolReleaseError } from './errors.js';
 import { PoolEmitter, type PoolEvents, type PoolListener } from './events.js';
-import { pinCursor, readAll, type CursorQuery, type PooledCursor, type RunnableQuery, type RunResult } from './multiplex.js';
-import { DEFAULT_RELEASE_TIMEOUT_MS, MAX_TIMER_MS, resolveOptions, type ResolvedOptions } from './options.js';
+import { CURSOR, RUN, pinCursor, type CursorQuery, type PooledCursor, type RunnableQuery, type RunResult } from './multiplex.js';
+import { DEFAULT_RELEASE_TIMEOUT_MS, MAX_TIMER_MS, resolveOptions, type PoolOptions, type ResolvedOptions } from './options.js';
+import { queryChannel, type QueryContext } from './diagnostics.js';
+import { runOnSlot, type QueryKind } from './query.js';
 import { redact } from './redact.js';
 import { requestSlot } from './request.js';
 import type { ServerPool } from './server-pool.js';
@@ -40,7 +42,7 @@ export class AsyncConnectionPool<C = RethinkConnection> {
    *   each server's `host` and `port` with `servers` or discovery.
    * @param poolOptions pool options, all optional (see `PoolOptions`).
    */
-  constructor(connectOptions: object, poolOptions?: PoolOptionsFor<C>) {
+  constructor(connectOptions: object, poolOptions?: PoolOptions<C>) {
     if (connectOptions === null || typeof connectOptions !== 'object') {
       throw new TypeError('connectOptions must be an object (given to the driver\'s connect())');
     }
@@ -48,7 +50,7 @@ export class AsyncConnectionPool<C = RethinkConnection> {
     this.#connectOptions = connectOptions;
     const connector = resolveConnector((poolOptions as { driver?: unknown } | undefined)?.driver) as Connector<C, unknown>;
     const cluster = resolveClusterOptions(poolOptions, connectOptions, connector as Connector<unknown, unknown>);
-    const set = new ServerSet(connector, this.#options, this.#emitter, this.#registry, connectOptions, cluster);
+    const set = new ServerSet(connector, this.#options, this.#emitter, this.#registry, connectOptions, cluster, this);
     this.#set = set;
     this.#servers = set.active;
     if (cluster.discovery) {
@@ -135,35 +137,38 @@ export class AsyncConnectionPool<C = RethinkConnection> {
 
   /**
    * Runs a query without a lease, on the least-busy connection that is not leased
-   * (RethinkDB multiplexes queries on one connection). Cursors are read to an array.
+   * (RethinkDB multiplexes queries on one connection). Cursors are read to an array. With
+   * `queryTimeoutMs`, rejects with `PoolQueryTimeoutError` past it.
    */
-  async run<T>(query: RunnableQuery<C, T>, runOptions?: object): Promise<RunResult<T>> {
-    const slot = await this.#share();
-    try {
-      return (await readAll(await query.run(slot.conn!, runOptions))) as RunResult<T>;
-    } finally {
-      slot.owner.done(slot);
-    }
+  run<T>(query: RunnableQuery<C, T>, runOptions?: object): Promise<RunResult<T>> {
+    if (!queryChannel.hasSubscribers) return this.#run(query, runOptions, undefined);
+    const trace: QueryContext = { pool: this, kind: 'run', query };
+    return queryChannel.tracePromise(() => this.#run(query, runOptions, trace), trace);
   }
 
-  /** Opens a cursor that keeps its connection until the cursor is closed or exhausted. */
-  async cursor<K extends object>(query: CursorQuery<C, K>, runOptions?: object): Promise<PooledCursor<K>> {
+  /**
+   * Opens a cursor that keeps its connection until the cursor is closed or exhausted. With
+   * `queryTimeoutMs`, rejects with `PoolQueryTimeoutError` if the cursor does not open in time.
+   */
+  cursor<K extends object>(query: CursorQuery<C, K>, runOptions?: object): Promise<PooledCursor<K>> {
+    if (!queryChannel.hasSubscribers) return this.#cursor(query, runOptions, undefined);
+    const trace: QueryContext = { pool: this, kind: 'cursor', query };
+    return queryChannel.tracePromise(() => this.#cursor(query, runOptions, trace), trace);
+  }
+
+  async #run<T>(query: RunnableQuery<C, T>, runOptions: object | undefined, trace: QueryContext | undefined): Promise<RunResult<T>> {
+    const picked = this.#share();
+    const slot = picked instanceof Promise ? await picked : picked;
+    if (trace) traced(trace, slot);
+    return (await runOnSlot(slot, RUN as QueryKind<C, RunnableQuery<C, T>, unknown>, query, runOptions)) as RunResult<T>;
+  }
+
+  async #cursor<K extends object>(query: CursorQuery<C, K>, runOptions: object | undefined, trace: QueryContext | undefined): Promise<PooledCursor<K>> {
     const slot = await this.#share();
+    if (trace) traced(trace, slot);
+    const cursor = (await runOnSlot(slot, CURSOR as QueryKind<C, CursorQuery<C, K>, object>, query, runOptions)) as K;
     const server = slot.owner;
-    let result: unknown;
-    try {
-      result = 'getCursor' in query && typeof query.getCursor === 'function'
-        ? await query.getCursor(slot.conn!, runOptions)
-        : await (query as RunnableQuery<C, K>).run(slot.conn!, runOptions);
-    } catch (err) {
-      server.done(slot);
-      throw err;
-    }
-    if (result === null || typeof result !== 'object' || typeof (result as { close?: unknown }).close !== 'function') {
-      server.done(slot);
-      throw new TypeError('cursor(): the query returned a single value, not a cursor; use run() for it');
-    }
-    return pinCursor(result as K, () => server.done(slot));
+    return pinCursor(cursor, () => server.done(slot));
   }
 
   /**
@@ -236,7 +241,7 @@ export class AsyncConnectionPool<C = RethinkConnection> {
    * A connection for a multiplexed query, its in-flight count already raised. It may be of
    * another server than the one routed to (waiters are shared): use `slot.owner`.
    */
-  async #share(): Promise<Slot<C>> {
+  #share(): Promise<Slot<C>> | Slot<C> {
     const server = this.#route();
     const refusal = server.refusal();
     if (refusal) throw refusal;
@@ -256,4 +261,10 @@ export class AsyncConnectionPool<C = RethinkConnection> {
 
 function connOf<C>(slot: Slot<C>): C {
   return slot.conn!;
+}
+
+/** Names the connection a traced query was given. */
+function traced<C>(trace: QueryContext, slot: Slot<C>): void {
+  trace.id = slot.id;
+  trace.server = slot.owner.server;
 }

@@ -3,17 +3,19 @@
 // (opening, replacing, pinging, retrying) lives in Maintenance (maintenance.ts), queueing in
 // request.ts, shutdown and removal in shutdown.ts; what concerns several servers goes
 // through `ctx.hooks` (context.ts).
-import { isAuthError } from '../drivers/connector.js';
 import type { PoolContext } from './context.js';
-import { PoolAuthError, PoolClosedError, PoolConnectError } from './errors.js';
+import { PoolClosedError } from './errors.js';
 import type { CloseReason } from './events.js';
-import { expiresAt, withDeadline } from './lifetime.js';
+import { withDeadline } from './lifetime.js';
 import type { Slot, SlotState } from './slot.js';
 import { SlotSet } from './slot-set.js';
 import { now as clock } from './clock.js';
 import { zeroTotals } from './stats.js';
 import type { Waiter, WaiterQueue } from './waiters.js';
 import { Maintenance } from './maintenance.js';
+import {
+  acquireChannel, closeChannel, releaseChannel, type AcquireMessage, type CloseMessage, type ReleaseMessage,
+} from './diagnostics.js';
 
 export type { PoolContext, ServerHooks } from './context.js';
 
@@ -94,8 +96,14 @@ export class ServerPool<C> {
     return best;
   }
 
+  /**
+   * Whether a connection must be pinged before hand-out: it was last known to work (opened,
+   * pinged, released, or answered a `run()`) `validateAfterIdleMs` ago or more; with 0,
+   * always. Queries in flight do not exempt it: a stalled connection pinned by a `run()`
+   * that never answers must fail its ping and close, which also rejects that `run()`.
+   */
   needsValidation(slot: Slot<C>, now: number): boolean {
-    return slot.inFlight === 0 && now - slot.checkedAt > this.ctx.options.validateAfterIdleMs;
+    return now - slot.checkedAt >= this.ctx.options.validateAfterIdleMs;
   }
 
   /** Leases an idle slot to a caller (the fast path's last step). */
@@ -110,6 +118,9 @@ export class ServerPool<C> {
     if (this.idle.length < minIdle && this.size < poolSize) this.maintenance.fill();
     const { emitter } = this.ctx;
     if (emitter.has('acquire')) emitter.emit('acquire', { id: slot.id, server: this.server, waitedMs: now - since });
+    if (acquireChannel.hasSubscribers) {
+      acquireChannel.publish({ pool: this.ctx.pool, id: slot.id, server: this.server, waitedMs: now - since } satisfies AcquireMessage);
+    }
   }
 
   /** Puts a multiplexed query on an idle slot (no lease). */
@@ -201,6 +212,9 @@ export class ServerPool<C> {
     const now = clock();
     const { emitter } = this.ctx;
     if (emitter.has('release')) emitter.emit('release', { id: slot.id, server: this.server, heldMs: now - slot.leasedAt });
+    if (releaseChannel.hasSubscribers) {
+      releaseChannel.publish({ pool: this.ctx.pool, id: slot.id, server: this.server, heldMs: now - slot.leasedAt } satisfies ReleaseMessage);
+    }
     if (slot.state === 'closed') {
       this.ctx.registry.delete(slot.conn!);
     } else if (slot.state === 'leased') {
@@ -214,10 +228,14 @@ export class ServerPool<C> {
     this.onSettled?.();
   }
 
-  /** A multiplexed query or cursor on `slot` finished. */
-  done(slot: Slot<C>): void {
+  /**
+   * A multiplexed query or cursor on `slot` finished; `answered`: the server answered it, so
+   * the connection is known to work (a busy connection then needs no validation ping).
+   */
+  done(slot: Slot<C>, answered = false): void {
     slot.inFlight--;
     this.inFlight--;
+    if (answered) slot.checkedAt = clock();
     if (slot.inFlight > 0 || slot.state !== 'idle') return;
     if (slot.retiring) return this.close(slot, slot.retiring);
     slot.idleSince = slot.checkedAt = clock();
@@ -253,6 +271,10 @@ export class ServerPool<C> {
       if (emitter.has('close')) {
         emitter.emit('close', { id: slot.id, server: this.server, reason, ...(error === undefined ? {} : { error }) });
       }
+      if (closeChannel.hasSubscribers) {
+        const message: CloseMessage = { pool: this.ctx.pool, id: slot.id, server: this.server, reason, ...(error === undefined ? {} : { error }) };
+        closeChannel.publish(message);
+      }
       this.onSettled?.();
     };
     closing.then(finish, finish);
@@ -272,16 +294,5 @@ export class ServerPool<C> {
       p = Promise.reject(err);
     }
     return withDeadline(p, this.ctx.options.pingTimeoutMs, 'ping');
-  }
-
-  /** Wraps a driver error: wrong credentials become PoolAuthError. */
-  connectError(error: unknown): PoolConnectError {
-    if (error instanceof PoolConnectError) return error;
-    return isAuthError(error) ? new PoolAuthError(this.server, error) : new PoolConnectError(this.server, error);
-  }
-
-  /** When a freshly opened connection should expire. */
-  expiry(now: number): number {
-    return expiresAt(now, this.ctx.options.connectionTtlMs);
   }
 }

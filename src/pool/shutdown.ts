@@ -43,6 +43,9 @@ function stop<C>(p: ServerPool<C>, reason: 'shutdown' | 'removed'): void {
   p.phase = 'draining';
   p.stopReason = reason;
   p.maintenance.stop();
+  // A connect in flight would keep its socket and the driver's connect timer alive past the
+  // end (a silent server answers only at the driver's timeout): abort it.
+  p.maintenance.abortOpening(new PoolClosedError('the connection attempt was cancelled'));
   for (const slot of [...p.idle]) p.retire(slot, reason);
 }
 

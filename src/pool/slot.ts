@@ -28,6 +28,8 @@ export class Slot<C> {
   pinging = false;
   /** Set when it must close as soon as its in-flight queries finish. */
   retiring: CloseReason | undefined = undefined;
+  /** While opening: aborts the connect when the pool no longer wants it (shutdown). */
+  connecting: AbortController | undefined = undefined;
   ttlTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   leakTimer: ReturnType<typeof setTimeout> | undefined = undefined;
 

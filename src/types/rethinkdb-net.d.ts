@@ -19,6 +19,8 @@ declare module 'rethinkdb/net.js' {
     rawSocket: Socket | null;
     close(options?: { noreplyWait: boolean }): Promise<void>;
     server(): Promise<unknown>;
+    /** Writes one query frame: token, length and body, in three socket writes. */
+    _writeQuery(token: number, data: string): unknown;
   }
   const net: { TcpConnection: typeof TcpConnection; DEFAULT_HOST: string; DEFAULT_PORT: number };
   export default net;

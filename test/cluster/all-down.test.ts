@@ -2,7 +2,7 @@
 // and its last error, within its deadline; no password anywhere.
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AsyncConnectionPool, PoolTimeoutError, PoolUnavailableError } from '../../src/index.js';
+import { AsyncConnectionPool, PoolTimeoutError, PoolUnavailableError, type PoolOptions } from '../../src/index.js';
 import { startTestServer } from '../../src/testing/index.js';
 import type { Conn } from './helpers.js';
 
@@ -18,12 +18,12 @@ async function deadPorts(n: number): Promise<number[]> {
 
 const HANG_GUARD_MS = 5_000;
 
-function pool(ports: number[], options: object = {}) {
+function pool(ports: number[], options: PoolOptions = {}) {
   return new AsyncConnectionPool<Conn>({ user: 'admin', password: 'hunter2-secret' }, {
     servers: ports.map((port) => ({ host: '127.0.0.1', port })),
     backoff: { baseMs: 20, maxMs: 100 },
     ...options,
-  } as never);
+  });
 }
 
 it('initPool() rejects with PoolUnavailableError naming every server', async () => {
@@ -77,7 +77,7 @@ it('waiters queued while one server is up are not failed when another goes down'
   const p = new AsyncConnectionPool<Conn>({}, {
     servers: [{ host: up.host, port: up.port }, { host: '127.0.0.1', port: dead! }],
     poolSize: 1, failFast: true, backoff: { baseMs: 20, maxMs: 100 },
-  } as never);
+  });
   await p.initPool();
   const held = await p.acquire();
   const waiting = p.acquire();

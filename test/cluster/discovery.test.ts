@@ -2,7 +2,7 @@
 // every node from one seed, later it adds nodes that join and drains nodes that leave.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AsyncConnectionPool, type CloseReason } from '../../src/index.js';
+import { AsyncConnectionPool, type CloseReason, type PoolOptions } from '../../src/index.js';
 import { addressesFrom } from '../../src/cluster/discovery.js';
 import {
   createClusterMembership, startTestCluster, startTestServer, Store, type TestCluster, type TestServer,
@@ -15,10 +15,10 @@ before(async () => {
 });
 after(() => cluster.stop());
 
-function seeded(seed: { host: string; port: number }, options: object = {}) {
+function seeded(seed: { host: string; port: number }, options: PoolOptions = {}) {
   return new AsyncConnectionPool<Conn>({ host: seed.host, port: seed.port, user: 'admin', password: '' }, {
     discovery: true, discoveryIntervalMs: 20, poolSize: 1, ...options,
-  } as never);
+  });
 }
 
 const servers = (pool: AsyncConnectionPool<Conn>) => pool.stats().servers.filter((s) => !s.removing).map((s) => s.server).sort();

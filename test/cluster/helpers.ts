@@ -15,7 +15,7 @@ export function clusterPool(servers: readonly { host: string; port: number }[], 
     servers: servers.map((s) => ({ host: s.host, port: s.port })),
     backoff: { baseMs: 20, maxMs: 200 },
     ...options,
-  } as never);
+  });
 }
 
 /** Typed pool errors and the driver's own Reql* errors are the only failures allowed. */

@@ -17,7 +17,7 @@ export function connectOptions(server: { host: string; port: number }, extra: ob
 
 /** A pool on the official driver with test-friendly options. */
 export function makePool(server: { host: string; port: number }, options: PoolOptions<Conn> = {}) {
-  return new AsyncConnectionPool(connectOptions(server), options as never);
+  return new AsyncConnectionPool(connectOptions(server), options);
 }
 
 /** Resolves when `pool` emits `event` and `match` accepts the payload. */

@@ -15,6 +15,7 @@ const BAD: [string, unknown[]][] = [
   ['idleTimeoutMs', [-1, '1', 1.1]],
   ['validateAfterIdleMs', [-1, '1', {}]],
   ['pingTimeoutMs', [0, -1, 'x']],
+  ['queryTimeoutMs', [-1, 1.5, 'x', 2 ** 31]],
   ['keepaliveMs', [-1, 'x', 2 ** 40]],
   ['leakDetectionMs', [-1, 'x', []]],
   ['backoff', [1, 'x', null, [], { baseMs: 0 }, { baseMs: 'x' }, { maxMs: -1 }, { baseMs: 100, maxMs: 50 }]],
@@ -44,7 +45,7 @@ it('applies the documented defaults', () => {
   const o = resolveOptions({});
   assert.deepEqual(o, {
     poolSize: 3, minIdle: 3, connectionTtlMs: 3_600_000, acquireTimeoutMs: 30_000, maxWaiters: Infinity,
-    idleTimeoutMs: 600_000, validateAfterIdleMs: 1_000, pingTimeoutMs: 5_000, keepaliveMs: 0,
+    idleTimeoutMs: 600_000, validateAfterIdleMs: 1_000, pingTimeoutMs: 5_000, queryTimeoutMs: 0, keepaliveMs: 0,
     leakDetectionMs: 0, backoff: { baseMs: 100, maxMs: 10_000 }, failFast: false,
   });
   assert.equal(resolveOptions({ poolSize: 7 }).minIdle, 7);

@@ -1,8 +1,11 @@
 // run(): no lease; the least-busy connection that is not leased; cursors read to an array.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
+import { r as rts } from 'rethinkdb-ts';
 import type { TestServer } from '../../src/testing/index.js';
-import { makePool, r, startServer, type Conn } from './helpers.js';
+import { AsyncConnectionPool } from '../../src/index.js';
+import { connectOptions, makePool, r, startServer, type Conn } from './helpers.js';
 
 let server: TestServer;
 before(async () => {
@@ -87,4 +90,67 @@ it('releasePool() waits for queries in flight', async () => {
   assert.equal(await running, 5);
   await closing;
   assert.equal(pool.stats().size, 0);
+});
+
+// The official driver returns array results as an ArrayResult that close() empties; run()
+// used to resolve to that emptied array. r.range(1000) is a real multi-batch cursor.
+const RANGE = Array.from({ length: 1000 }, (_, i) => i);
+
+it('official: array results and multi-batch cursors come back whole', async () => {
+  const pool = makePool(server, { poolSize: 1 });
+  await pool.initPool();
+  assert.deepEqual(await pool.run(r.expr([1, 2, 3])), [1, 2, 3]);
+  // @types/rethinkdb lacks r.range(); the driver has it.
+  const range = await pool.run((r as unknown as { range(n: number): r.Operation<r.Cursor> }).range(1000));
+  assert.deepEqual(range, RANGE);
+  const dbs = await pool.run(r.dbList());
+  assert.ok(Array.isArray(dbs) && dbs.includes('rethinkdb'), `dbList: ${JSON.stringify(dbs)}`);
+  // What a leased connection reads, copied before anything can close it.
+  const leased = await pool.withConnection(async (c) => [...await r.dbList().run(c)]);
+  assert.deepEqual([...dbs], leased);
+  assert.equal(pool.stats().inFlight, 0);
+  await pool.releasePool();
+});
+
+it('rethinkdb-ts: array results and multi-batch cursors come back whole', async () => {
+  const pool = new AsyncConnectionPool(connectOptions(server, { silent: true }), { driver: rts, poolSize: 1 });
+  await pool.initPool();
+  assert.deepEqual(await pool.run(rts.expr([1, 2, 3])), [1, 2, 3]);
+  assert.deepEqual(await pool.run(rts.range(1000)), RANGE);
+  const dbs = await pool.run(rts.dbList());
+  assert.ok(Array.isArray(dbs) && dbs.includes('rethinkdb'), `dbList: ${JSON.stringify(dbs)}`);
+  assert.deepEqual(dbs, await pool.withConnection((c) => rts.dbList().run(c)));
+  assert.equal(pool.stats().inFlight, 0);
+  await pool.releasePool();
+});
+
+/** Counts the system-call-level writes of a socket (each _write or _writev is one). */
+function countWrites(socket: Socket): { readonly count: number } {
+  const counter = { count: 0 };
+  const s = socket as Socket & { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
+  const write = s._write.bind(s);
+  const writev = s._writev.bind(s);
+  s._write = (...a) => (counter.count++, write(...a));
+  s._writev = (...a) => (counter.count++, writev(...a));
+  return counter;
+}
+
+it('official: the queries run() sends in one tick leave in one write, and the socket is left uncorked', async () => {
+  const pool = makePool(server, { poolSize: 1, validateAfterIdleMs: 60_000 });
+  await pool.initPool();
+  const conn = await pool.acquire();
+  pool.release(conn);
+  const socket = (conn as unknown as { rawSocket: Socket }).rawSocket;
+  const writes = countWrites(socket);
+  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => pool.run(r.expr(i))));
+  assert.deepEqual(results, Array.from({ length: 20 }, (_, i) => i));
+  assert.equal(writes.count, 1, '20 queries (60 driver writes) in one system call');
+  assert.equal(socket.writableCorked, 0);
+  // A leased connection's query: the driver's three writes of one frame leave together.
+  const leased = await pool.acquire();
+  assert.equal(await r.expr('x').run(leased), 'x');
+  assert.equal(writes.count, 2);
+  assert.equal(socket.writableCorked, 0);
+  pool.release(leased);
+  await pool.releasePool();
 });

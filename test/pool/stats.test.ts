@@ -35,6 +35,10 @@ it('stats() is a frozen snapshot of counts and totals', async () => {
   pool.release(b, { discard: true });
   await waitFor(() => pool.stats().closed === 1);
   await pool.releasePool();
-  assert.equal(pool.stats().closed, 3);
-  assert.equal(pool.stats().size, 0);
+  // The replacement of the discarded connection may still be opening at releasePool(), which
+  // then aborts it: whether it counts as created (and closed) depends on timing.
+  const end = pool.stats();
+  assert.equal(end.closed, end.created, 'every connection opened was closed');
+  assert.ok(end.created >= 2);
+  assert.equal(end.size, 0);
 });

@@ -1,8 +1,5 @@
 // Generators of hostile replies, and the checks the hostile-server tests share (not a test file).
 import fc from 'fast-check';
-import type { Connection } from 'rethinkdb';
-import { rethinkdbConnector } from '../../src/drivers/rethinkdb.js';
-import type { Connector } from '../../src/index.js';
 import { PoolError } from '../../src/index.js';
 import type { Reply, Script } from './hostile-server.js';
 
@@ -126,35 +123,6 @@ export function recordCrashes() {
     stop() {
       process.off('uncaughtException', onUncaught);
       process.off('unhandledRejection', onUnhandled);
-    },
-  };
-}
-
-/**
- * The official connector plus the guard proposed for src/drivers/rethinkdb.ts: an exception
- * thrown by the driver's socket `data` handler destroys the socket instead of escaping to
- * the process. The driver then fails the pending queries ("Connection is closed") and emits
- * `close`, so the pool drops the connection. (In src the guard belongs right after
- * `new net.TcpConnection(...)`, so that handshake garbage is covered too.)
- */
-export function guardedOfficialConnector(): Connector<Connection, unknown> {
-  const base = rethinkdbConnector();
-  return {
-    ...base,
-    connect: async (options) => {
-      const conn = await base.connect(options as never);
-      const socket = (conn as unknown as { rawSocket: import('node:net').Socket }).rawSocket;
-      const emit = socket.emit as (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
-      socket.emit = function guarded(this: typeof socket, event: string | symbol, ...args: unknown[]): boolean {
-        if (event !== 'data') return emit.call(this, event, ...args);
-        try {
-          return emit.call(this, event, ...args);
-        } catch (err) {
-          socket.destroy(err instanceof Error ? err : new Error(String(err)));
-          return true;
-        }
-      } as typeof socket.emit;
-      return conn;
     },
   };
 }
