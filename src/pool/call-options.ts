@@ -2,23 +2,33 @@
 // pool's connection type to its driver.
 import { MAX_TIMER_MS, type PoolOptions } from './options.js';
 
-/** Options of one `acquire()` call. */
+/** Options of one `acquire()` call (also taken by `connect()` and `withConnection()`). */
 export interface AcquireOptions {
-  /** Aborts the wait; the promise rejects with `signal.reason`. */
+  /**
+   * Aborts the wait; the promise rejects with `signal.reason` (at once if it is already
+   * aborted). No effect once the connection is handed out.
+   */
   signal?: AbortSignal;
-  /** Deadline of this call, instead of the pool's `acquireTimeoutMs`. */
+  /**
+   * Deadline of this call in ms (an integer from 1 to 2147483647), instead of the pool's
+   * `acquireTimeoutMs`; past it the call rejects with `PoolTimeoutError`.
+   * @default the pool's `acquireTimeoutMs`
+   */
   timeoutMs?: number;
 }
 
 /** Options of `releasePool()`. */
 export interface ReleasePoolOptions {
-  /** How long to wait for leases and queries to end before closing them anyway. @default 30000 */
+  /**
+   * How long to wait, in ms, for leases and queries to end before closing their connections
+   * anyway (0 to 2147483647). @default 30000
+   */
   timeoutMs?: number;
 }
 
 /** Options of `release()`. */
 export interface ReleaseOptions {
-  /** Close the connection instead of reusing it (for example after a protocol error). */
+  /** Close the connection (reason `discarded`) instead of reusing it, for example after a protocol error. @default false */
   discard?: boolean;
 }
 

@@ -34,25 +34,26 @@ export interface ConnectionMessage {
   readonly server: string;
 }
 
-/** Published on `async-repool:acquire`. */
+/** Published on `async-repool:acquire`, when the `acquire` event is emitted. */
 export interface AcquireMessage extends ConnectionMessage {
-  /** How long the `acquire()` call waited. */
+  /** Milliseconds the `acquire()` call waited; 0 when an idle connection was ready. */
   readonly waitedMs: number;
 }
 
-/** Published on `async-repool:release`. */
+/** Published on `async-repool:release`, when the `release` event is emitted. */
 export interface ReleaseMessage extends ConnectionMessage {
-  /** How long the lease was held. */
+  /** Milliseconds the lease was held. */
   readonly heldMs: number;
 }
 
-/** Published on `async-repool:open`. */
+/** Published on `async-repool:open`, when the `open` event is emitted. */
 export type OpenMessage = ConnectionMessage;
 
-/** Published on `async-repool:close`. */
+/** Published on `async-repool:close`, when the `close` event is emitted. */
 export interface CloseMessage extends ConnectionMessage {
+  /** Why the pool closed the connection. */
   readonly reason: CloseReason;
-  /** Set when the connection broke. */
+  /** As in the `close` event: with reason `broken`, the failed ping's error, if any. */
   readonly error?: unknown;
 }
 
@@ -62,14 +63,19 @@ export interface CloseMessage extends ConnectionMessage {
  * (so `start` may not have them yet); Node sets `result` or `error` when the call settles.
  */
 export interface QueryContext {
+  /** The `AsyncConnectionPool` the call was made on. */
   readonly pool: object;
   /** `run` (result read to the end) or `cursor` (a pinned cursor). */
   readonly kind: 'run' | 'cursor';
   /** The driver's query object, as given to the pool. */
   readonly query: unknown;
+  /** The pool's number for the connection the query was sent on, once one is chosen. */
   id?: number;
+  /** `host:port` of that connection's server, once one is chosen. */
   server?: string;
+  /** Set by Node on success: what the call resolved to (the rows, or the pooled cursor). */
   result?: unknown;
+  /** Set by Node on failure: what the call rejected with. */
   error?: unknown;
 }
 

@@ -12,7 +12,14 @@ export interface ServerReport {
   readonly lastError: PoolConnectError | undefined;
 }
 
-/** Stable codes of the pool's errors. */
+/**
+ * Stable codes of the pool's errors (`PoolError.code`): `REPOOL_TIMEOUT`
+ * ({@link PoolTimeoutError}), `REPOOL_QUERY_TIMEOUT` ({@link PoolQueryTimeoutError}),
+ * `REPOOL_CLOSED` ({@link PoolClosedError}), `REPOOL_QUEUE_FULL` ({@link PoolQueueFullError}),
+ * `REPOOL_CONNECT` ({@link PoolConnectError}, {@link PoolUnavailableError}), `REPOOL_AUTH`
+ * ({@link PoolAuthError}, or a {@link PoolUnavailableError} where every server refused the
+ * credentials), `REPOOL_RELEASE` ({@link PoolReleaseError}).
+ */
 export type PoolErrorCode =
   | 'REPOOL_TIMEOUT'
   | 'REPOOL_QUERY_TIMEOUT'
@@ -24,17 +31,23 @@ export type PoolErrorCode =
 
 /** Base class of every error the pool raises; branch on `code`, not on the message. */
 export class PoolError extends Error {
+  /** Which failure this is; stable across versions, unlike the message. See {@link PoolErrorCode}. */
   readonly code: PoolErrorCode;
   constructor(code: PoolErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
+  /** The class name of the error, such as `PoolTimeoutError` (shown in stack traces). */
   override get name(): string {
     return this.constructor.name;
   }
 }
 
-/** `acquire()` did not get a connection before its deadline. */
+/**
+ * `acquire()` (or a `run()`/`cursor()` waiting for a connection) did not get one before its
+ * deadline (`acquireTimeoutMs` or the call's `timeoutMs`). Code `REPOOL_TIMEOUT`; `cause` is
+ * `lastConnectError`.
+ */
 export class PoolTimeoutError extends PoolError {
   /** The pool's counts when the deadline passed. */
   readonly stats: PoolStats;
@@ -64,7 +77,7 @@ export class PoolTimeoutError extends PoolError {
 /**
  * A `run()` or `cursor()` call did not settle within `queryTimeoutMs`. The query may still
  * run on the server; its late result is dropped. Its connection is pinged at once and
- * closed (reason `broken`) if the ping fails.
+ * closed (reason `broken`) if the ping fails. Code `REPOOL_QUERY_TIMEOUT`.
  */
 export class PoolQueryTimeoutError extends PoolError {
   /** The deadline that passed (`queryTimeoutMs`). */
@@ -82,14 +95,17 @@ export class PoolQueryTimeoutError extends PoolError {
   }
 }
 
-/** The pool is closed (or closing): call `initPool()` on a new pool. */
+/**
+ * The pool is closed (or closing): `releasePool()` was called. Create a new pool to go on.
+ * Code `REPOOL_CLOSED`.
+ */
 export class PoolClosedError extends PoolError {
   constructor(what = 'the pool is closed') {
     super('REPOOL_CLOSED', `${what}: releasePool() was called; create a new pool to go on`);
   }
 }
 
-/** Too many `acquire()` calls are already waiting. */
+/** `maxWaiters` calls are already waiting for a connection; this one is rejected at once. Code `REPOOL_QUEUE_FULL`. */
 export class PoolQueueFullError extends PoolError {
   constructor(maxWaiters: number) {
     super(
@@ -100,7 +116,7 @@ export class PoolQueueFullError extends PoolError {
   }
 }
 
-/** The driver could not open a connection; `cause` is the driver's error. */
+/** The driver could not open a connection; `cause` is the driver's error. Code `REPOOL_CONNECT`. */
 export class PoolConnectError extends PoolError {
   /** `host:port` the pool tried. */
   readonly server: string;
@@ -116,7 +132,12 @@ export class PoolConnectError extends PoolError {
   }
 }
 
-/** The server rejected the credentials; the pool does not retry them in a loop. */
+/**
+ * The server rejected the credentials (`cause` is the driver's `ReqlAuthError`). The pool
+ * does not retry them in a loop, and waiting calls fail with it at once (with several
+ * servers: once every server refused them, as a {@link PoolUnavailableError}).
+ * Code `REPOOL_AUTH`.
+ */
 export class PoolAuthError extends PoolConnectError {
   constructor(server: string, cause: unknown) {
     super(server, cause, 'REPOOL_AUTH', 'check the user and password given to the pool');
@@ -144,7 +165,10 @@ export class PoolUnavailableError extends PoolConnectError {
   }
 }
 
-/** `release()` was called with a connection the pool does not lease out right now. */
+/**
+ * `release()` was called with a connection the pool does not lease out right now: released
+ * twice, from another pool, or after `releasePool()`. Code `REPOOL_RELEASE`.
+ */
 export class PoolReleaseError extends PoolError {
   constructor(message: string) {
     super('REPOOL_RELEASE', message);

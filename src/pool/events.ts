@@ -20,36 +20,105 @@ export interface ConnectionEventInfo {
 export interface PoolEvents {
   /** A connection opened. */
   open: ConnectionEventInfo;
-  /** A connection closed; `error` is set when it broke. */
-  close: ConnectionEventInfo & { readonly reason: CloseReason; readonly error?: unknown };
-  /** A connection was leased out; `waitedMs` is the time `acquire()` waited. */
-  acquire: ConnectionEventInfo & { readonly waitedMs: number };
-  /** A lease ended; `heldMs` is how long it was held. */
-  release: ConnectionEventInfo & { readonly heldMs: number };
-  /** An attempt to open a connection failed; the next one is at most `retryInMs` away. */
-  connectError: { readonly server: string; readonly error: PoolConnectError; readonly attempt: number; readonly retryInMs: number | undefined };
-  /** A lease was held longer than `leakDetectionMs`; `stack` is where it was acquired. */
-  leak: ConnectionEventInfo & { readonly heldMs: number; readonly stack: string };
+  /**
+   * A connection closed: emitted once the driver's `close()` settled (or after
+   * `pingTimeoutMs` if it hung).
+   */
+  close: ConnectionEventInfo & {
+    /** Why the pool closed it. */
+    readonly reason: CloseReason;
+    /**
+     * With reason `broken`, when a ping failed (validation, keepalive, or the check after
+     * a query timeout): that ping's error. Absent when the driver reported the connection
+     * closed.
+     */
+    readonly error?: unknown;
+  };
+  /** A connection was leased out by `acquire()` (or `connect()`, `withConnection()`). */
+  acquire: ConnectionEventInfo & {
+    /** Milliseconds from the `acquire()` call to the hand-out; 0 when an idle connection was ready. */
+    readonly waitedMs: number;
+  };
+  /** A lease ended (`release()`), whether the connection is kept or discarded. */
+  release: ConnectionEventInfo & {
+    /** Milliseconds the lease was held. */
+    readonly heldMs: number;
+  };
+  /**
+   * An attempt to open a connection failed (not emitted for attempts the pool cancelled
+   * itself, nor while it is closing). The pool retries in the background with backoff.
+   */
+  connectError: {
+    /** `host:port` the attempt was made to. */
+    readonly server: string;
+    /** The failure; a `PoolAuthError` when the credentials were refused. `cause` is the driver's error. */
+    readonly error: PoolConnectError;
+    /**
+     * Consecutive failures of this server, from 1; reset by a successful open. Attempts
+     * started together count once.
+     */
+    readonly attempt: number;
+    /**
+     * Milliseconds until the retry this failure scheduled (random, up to the backoff
+     * ceiling); `undefined` if a retry was already scheduled.
+     */
+    readonly retryInMs: number | undefined;
+  };
+  /**
+   * A lease was held longer than `leakDetectionMs` (emitted once per lease, while it is
+   * still held; the lease is not ended).
+   */
+  leak: ConnectionEventInfo & {
+    /** Milliseconds the lease has been held so far (about `leakDetectionMs`). */
+    readonly heldMs: number;
+    /** Stack trace of the `acquire()` call that took the lease, starting `acquire() called`. */
+    readonly stack: string;
+  };
   /** The server is reachable again (first open connection after being unknown or down). */
-  healthy: { readonly server: string };
+  healthy: {
+    /** `host:port` of the server. */
+    readonly server: string;
+  };
   /** The server is known down: no open connection and the last attempt failed. */
-  unhealthy: { readonly server: string; readonly error: PoolConnectError };
+  unhealthy: {
+    /** `host:port` of the server. */
+    readonly server: string;
+    /** The failed attempt that marked it down. */
+    readonly error: PoolConnectError;
+  };
   /**
    * A server is marked down (at the same moment as `unhealthy`): no work is routed to it
    * while other servers are up, and it is retried in the background with backoff.
    */
-  serverDown: { readonly server: string; readonly error: PoolConnectError };
+  serverDown: {
+    /** `host:port` of the server. */
+    readonly server: string;
+    /** The failed attempt that marked it down. */
+    readonly error: PoolConnectError;
+  };
   /** A server that was down answered again: work is routed to it again. */
-  serverUp: { readonly server: string };
+  serverUp: {
+    /** `host:port` of the server. */
+    readonly server: string;
+  };
   /** Discovery found a new server: it gets its own sub-pool of `poolSize` connections. */
-  serverAdded: { readonly server: string };
+  serverAdded: {
+    /** `host:port` of the new server. */
+    readonly server: string;
+  };
   /** Discovery no longer lists a server: it is drained (close reason `removed`). */
-  serverRemoved: { readonly server: string };
+  serverRemoved: {
+    /** `host:port` of the removed server. */
+    readonly server: string;
+  };
   /** A discovery round failed (the list of servers is kept as it was). */
-  discoveryError: { readonly error: unknown };
+  discoveryError: {
+    /** What the `server_status` read threw or rejected with. */
+    readonly error: unknown;
+  };
 }
 
-/** A listener of event `K`. */
+/** A listener of event `K`; it gets that event's payload (see {@link PoolEvents}). */
 export type PoolListener<K extends keyof PoolEvents> = (payload: PoolEvents[K]) => void;
 
 type AnyListener = (payload: never) => void;

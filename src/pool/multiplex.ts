@@ -3,18 +3,41 @@
 // exhausted. The pool never parses ReQL: it only calls the query's own `run`/`getCursor`.
 import type { QueryKind } from './query.js';
 
-/** Anything with a driver-style `run(conn, options?)`. */
+/**
+ * What `pool.run()` accepts: anything with a driver-style `run(conn, options?)`, such as a
+ * ReQL term of either driver. The pool never builds or parses the query.
+ */
 export interface RunnableQuery<C, T = unknown> {
+  /**
+   * Called by the pool once, with a shared connection and the `runOptions` given to
+   * `pool.run()` (or `undefined`); resolves to the result or a cursor.
+   */
   run(conn: C, options?: unknown): PromiseLike<T>;
 }
 
-/** A query that opens a cursor: rethinkdb-ts' `getCursor`, or a `run` resolving to one. */
+/**
+ * What `pool.cursor()` accepts: a query with rethinkdb-ts' `getCursor` (used when present),
+ * or a `run` that resolves to a cursor (the official driver). A result that is not a cursor
+ * (no `close()` method) makes `cursor()` reject with a `TypeError`.
+ */
 export type CursorQuery<C, K> =
-  | { getCursor(conn: C, options?: unknown): PromiseLike<K> }
-  | { run(conn: C, options?: unknown): PromiseLike<K> };
+  | {
+    /** rethinkdb-ts: opens a cursor on `conn` with the `runOptions` given to `pool.cursor()`. */
+    getCursor(conn: C, options?: unknown): PromiseLike<K>;
+  }
+  | {
+    /** Runs the query on `conn` with the `runOptions` given to `pool.cursor()`; must resolve to a cursor. */
+    run(conn: C, options?: unknown): PromiseLike<K>;
+  };
 
-/** What `run()` resolves to: a cursor's rows as an array, any other result as is. */
-export type RunResult<T> = T extends { toArray(): PromiseLike<infer A> } ? A : T;
+/**
+ * What `pool.run()` resolves to for a query resolving to `T`: if `T` is a cursor, its rows
+ * as an array (the pool reads and closes it); any other result as is.
+ */
+export type RunResult<T> = T extends {
+  /** A cursor's method that reads all its rows; its resolved type is the result type. */
+  toArray(): PromiseLike<infer A>;
+} ? A : T;
 
 /** The part of a driver cursor the pool relies on. */
 export interface CursorLike {

@@ -11,7 +11,14 @@ import type { Connector } from '../drivers/connector.js';
  */
 export type PoolDriver<C> =
   | Connector<C, never>
-  | { connect(options: never): PromiseLike<C> };
+  | {
+    /**
+     * The driver's own `connect()`. Its result type gives the pool's connection type `C`.
+     * At run time the object must be the official `r` (it has `expr`) or rethinkdb-ts' `r`
+     * (it has `connectPool`); anything else is a `TypeError` at construction.
+     */
+    connect(options: never): PromiseLike<C>;
+  };
 
 /** Reconnect delay: exponential with full jitter, reset after a successful open. */
 export interface BackoffOptions {

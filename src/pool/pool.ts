@@ -64,7 +64,9 @@ export class AsyncConnectionPool<C = RethinkConnection> {
 
   /**
    * Opens `minIdle` connections (at least one) on every server, then runs discovery once if
-   * it is on; rejects if no server could open a connection.
+   * it is on; rejects if no server could open a connection. Optional: without it the pool
+   * opens connections on demand. Later calls return the same promise; rejects with
+   * `PoolClosedError` after `releasePool()`.
    */
   initPool(): Promise<void> {
     if (this.#release) return Promise.reject(new PoolClosedError());
@@ -72,7 +74,18 @@ export class AsyncConnectionPool<C = RethinkConnection> {
     return this.#init;
   }
 
-  /** Leases a connection: exclusive until `release()`. */
+  /**
+   * Leases a connection: exclusive until `release()`. Resolves at once with an idle
+   * connection (pinged first if unused for `validateAfterIdleMs`), else waits in a FIFO shared
+   * by all servers while the pool opens one, up to `poolSize` per server.
+   *
+   * Rejects with `PoolTimeoutError` after `timeoutMs` (default: the pool's
+   * `acquireTimeoutMs`), `PoolQueueFullError` when `maxWaiters` calls already wait,
+   * `PoolClosedError` after `releasePool()`, `signal.reason` when `signal` aborts, and with
+   * the connect error (`PoolConnectError`, `PoolAuthError` or `PoolUnavailableError`) when
+   * the servers are down and `failFast` is on or the credentials are refused. Throws
+   * `TypeError` for bad options.
+   */
   acquire(options?: AcquireOptions): Promise<C> {
     const timeoutMs = callTimeout(options, this.#options.acquireTimeoutMs);
     const signal = options?.signal;
@@ -95,7 +108,11 @@ export class AsyncConnectionPool<C = RethinkConnection> {
     return requestSlot(server, true, { signal, timeoutMs, stack }, now).then(connOf);
   }
 
-  /** Ends a lease. Throws `PoolReleaseError` for a double, foreign or after-close release. */
+  /**
+   * Ends a lease: the connection goes back to the pool (or is closed, reason `discarded`,
+   * with `discard: true`; or reason `ttl` if it expired meanwhile). Synchronous. Throws
+   * `PoolReleaseError` for a double, foreign or after-close release.
+   */
   release(conn: C, options?: ReleaseOptions): void {
     const slot = this.#registry.get(conn);
     if (slot === undefined || slot.owner.phase === 'closed') {
@@ -113,7 +130,11 @@ export class AsyncConnectionPool<C = RethinkConnection> {
     slot.owner.release(slot, options?.discard === true);
   }
 
-  /** Leases a connection that releases itself with `await using`. */
+  /**
+   * Like `acquire()`, but the connection also has `[Symbol.asyncDispose]`, so
+   * `await using conn = await pool.connect()` releases it at the end of the block. Disposing
+   * after an explicit `release()` does nothing.
+   */
   async connect(options?: AcquireOptions): Promise<C & AsyncDisposable> {
     const conn = await this.acquire(options);
     const slot = this.#registry.get(conn)!;
@@ -138,7 +159,10 @@ export class AsyncConnectionPool<C = RethinkConnection> {
   /**
    * Runs a query without a lease, on the least-busy connection that is not leased
    * (RethinkDB multiplexes queries on one connection). Cursors are read to an array. With
-   * `queryTimeoutMs`, rejects with `PoolQueryTimeoutError` past it.
+   * `queryTimeoutMs`, rejects with `PoolQueryTimeoutError` past it. Waiting for a connection
+   * follows `acquireTimeoutMs` and `maxWaiters`, as `acquire()` does.
+   * @param query calls `query.run(conn, runOptions)` once.
+   * @param runOptions given unchanged to the query's `run()` (the driver's run options).
    */
   run<T>(query: RunnableQuery<C, T>, runOptions?: object): Promise<RunResult<T>> {
     if (!queryChannel.hasSubscribers) return this.#run(query, runOptions, undefined);
@@ -149,6 +173,9 @@ export class AsyncConnectionPool<C = RethinkConnection> {
   /**
    * Opens a cursor that keeps its connection until the cursor is closed or exhausted. With
    * `queryTimeoutMs`, rejects with `PoolQueryTimeoutError` if the cursor does not open in time.
+   * The cursor is the driver's, also disposable with `await using`.
+   * @param query its `getCursor(conn, runOptions)` if it has one, else `run(conn, runOptions)`.
+   * @param runOptions given unchanged to the query (the driver's run options).
    */
   cursor<K extends object>(query: CursorQuery<C, K>, runOptions?: object): Promise<PooledCursor<K>> {
     if (!queryChannel.hasSubscribers) return this.#cursor(query, runOptions, undefined);
@@ -186,31 +213,49 @@ export class AsyncConnectionPool<C = RethinkConnection> {
     return this.#release;
   }
 
-  /** A frozen snapshot of the pool's counts and totals, with an entry per server. */
+  /** A frozen snapshot of the pool's counts and totals, with an entry per server (see {@link PoolStats}). */
   stats(): PoolStats {
     return this.#set.stats();
   }
 
-  /** Whether `releasePool()` was called. */
+  /** Whether `releasePool()` was called (true from the call on, before closing completes). */
   get closed(): boolean {
     return this.#release !== undefined;
   }
 
+  /**
+   * Adds a listener of a pool event (see {@link PoolEvents}). Listeners run synchronously,
+   * in order of registration; an error thrown by one is rethrown on a later microtask
+   * (an uncaught exception) and never affects the pool. Throws `TypeError` for an unknown
+   * event name or a listener that is not a function.
+   * @returns the pool, for chaining.
+   */
   on<K extends keyof PoolEvents>(event: K, listener: PoolListener<K>): this {
     this.#emitter.on(event, listener);
     return this;
   }
 
+  /**
+   * Like `on()`, but the listener is removed just before its first call. It is registered
+   * as a wrapper, so `off(event, listener)` does not remove it before it fires.
+   * @returns the pool, for chaining.
+   */
   once<K extends keyof PoolEvents>(event: K, listener: PoolListener<K>): this {
     this.#emitter.once(event, listener);
     return this;
   }
 
+  /**
+   * Removes a listener added with `on()` (the last one added, if it was added twice). Does
+   * nothing if it is not registered.
+   * @returns the pool, for chaining.
+   */
   off<K extends keyof PoolEvents>(event: K, listener: PoolListener<K>): this {
     this.#emitter.off(event, listener);
     return this;
   }
 
+  /** The number of listeners of `event` (including `once()` listeners not yet called). */
   listenerCount(event: keyof PoolEvents): number {
     return this.#emitter.listenerCount(event);
   }
@@ -227,6 +272,11 @@ export class AsyncConnectionPool<C = RethinkConnection> {
     };
   }
 
+  /**
+   * Custom `util.inspect()` (and `console.log()`) output: `AsyncConnectionPool` followed by
+   * {@link AsyncConnectionPool.toJSON | toJSON()}, at least 3 levels deep. Connect options
+   * are redacted.
+   */
   [inspect.custom](depth: number, opts: object): string {
     return `AsyncConnectionPool ${inspect(this.toJSON(), { ...opts, depth: Math.max(depth, 3) })}`;
   }
