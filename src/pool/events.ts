@@ -137,17 +137,20 @@ export class PoolEmitter {
 
   once<K extends keyof PoolEvents>(event: K, listener: PoolListener<K>): this {
     checkListener(event, listener);
-    const wrapper: PoolListener<K> = (payload) => {
+    const wrapper: PoolListener<K> & { listener?: PoolListener<K> } = (payload) => {
       this.off(event, wrapper);
       listener(payload);
     };
+    // Remembered so that off(event, listener) also removes a once() registration.
+    wrapper.listener = listener;
     return this.on(event, wrapper);
   }
 
   off<K extends keyof PoolEvents>(event: K, listener: PoolListener<K>): this {
     const list = this.#listeners.get(event);
     if (!list) return this;
-    const i = list.lastIndexOf(listener);
+    let i = list.length - 1;
+    while (i >= 0 && list[i] !== listener && (list[i] as { listener?: unknown }).listener !== listener) i--;
     if (i >= 0) list.splice(i, 1);
     if (list.length === 0) this.#listeners.delete(event);
     return this;

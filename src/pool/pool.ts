@@ -236,8 +236,8 @@ export class AsyncConnectionPool<C = RethinkConnection> {
   }
 
   /**
-   * Like `on()`, but the listener is removed just before its first call. It is registered
-   * as a wrapper, so `off(event, listener)` does not remove it before it fires.
+   * Like `on()`, but the listener is removed just before its first call; `off(event,
+   * listener)` removes it before then.
    * @returns the pool, for chaining.
    */
   once<K extends keyof PoolEvents>(event: K, listener: PoolListener<K>): this {
@@ -246,7 +246,7 @@ export class AsyncConnectionPool<C = RethinkConnection> {
   }
 
   /**
-   * Removes a listener added with `on()` (the last one added, if it was added twice). Does
+   * Removes a listener added with `on()` or `once()` (the last one added, if it was added twice). Does
    * nothing if it is not registered.
    * @returns the pool, for chaining.
    */

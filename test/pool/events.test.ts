@@ -66,5 +66,9 @@ it('emits leak (see leak.test.ts) and has no event named error', () => {
   pool.once('open', () => n++);
   assert.equal(pool.listenerCount('open'), 1);
   assert.equal(n, 0);
+  const onceListener = () => {};
+  pool.once('close', onceListener);
+  pool.off('close', onceListener); // off() removes a once() registration too
+  assert.equal(pool.listenerCount('close'), 0);
   return pool.releasePool();
 });
