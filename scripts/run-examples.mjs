@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 
 const TIMEOUT_MS = 60_000;
 const examples = [
+  { name: 'quick-start', args: ['examples/quick-start.ts'] },
   { name: 'http-service', args: ['examples/http-service.ts', '--self-test'] },
   { name: 'worker', args: ['examples/worker.ts', '--self-test'] },
   { name: 'otel-metrics', args: ['examples/otel-metrics.ts', '--self-test'] },

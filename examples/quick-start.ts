@@ -1,0 +1,44 @@
+// The README's quick start, run as written against the embedded test server (the README
+// block between the quick-start markers must appear here line for line: test/docs checks it).
+//
+//   npx tsx examples/quick-start.ts
+import { startTestServer } from 'async-repool/testing';
+
+const server = await startTestServer({ port: 0, users: { admin: '' } });
+// The quick start connects to 127.0.0.1:28015; the test server listens on a free port, and a
+// database `app` with a table `heroes` stands in for the user's.
+{
+  const { default: r } = await import('rethinkdb');
+  const setup = await r.connect({ host: server.host, port: server.port });
+  await r.dbCreate('app').run(setup);
+  await r.db('app').tableCreate('heroes').run(setup);
+  await setup.close({ noreplyWait: false });
+}
+const port = server.port;
+
+// --- quick-start:begin ---
+import r from 'rethinkdb';
+import { AsyncConnectionPool } from 'async-repool';
+
+const pool = new AsyncConnectionPool(
+  { host: '127.0.0.1', port, db: 'app', user: 'admin', password: '' }, // given to the driver's connect()
+  { poolSize: 3, connectionTtlMs: 3_600_000 },                                 // pool options, all optional
+);
+await pool.initPool();                    // opens minIdle connections; rejects if the first one cannot open
+const conn = await pool.acquire();        // exclusive lease of an open driver connection
+await r.table('heroes').run(conn);
+pool.release(conn);                       // back to the pool (or closed, if it is broken or past its TTL)
+
+{
+  await using c = await pool.connect();   // released when the block ends, even on throw
+  await r.table('heroes').insert({ name: 'Iron Man' }).run(c);
+}
+await pool.withConnection(async (c) => r.table('heroes').count().run(c));
+const rows = await pool.run(r.table('heroes').filter({ team: 'x' }));   // no lease: multiplexed
+await pool.releasePool();                 // waits for leases (up to a deadline), then closes everything
+// --- quick-start:end ---
+
+const count = rows as unknown[];
+if (!Array.isArray(count) || count.length !== 0) throw new Error('quick start: unexpected filter result');
+await server.stop();
+console.log('quick start ran as written');
