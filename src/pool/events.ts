@@ -160,9 +160,9 @@ export class PoolEmitter {
     return this.#listeners.get(event)?.length ?? 0;
   }
 
-  /** Whether anyone listens to `event`. */
+  /** Whether anyone listens to `event`. On the hand-out path: no hashing when nobody listens. */
   has(event: keyof PoolEvents): boolean {
-    return this.#listeners.has(event);
+    return this.#listeners.size !== 0 && this.#listeners.has(event);
   }
 
   emit<K extends keyof PoolEvents>(event: K, payload: PoolEvents[K]): void {
