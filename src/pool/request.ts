@@ -7,6 +7,15 @@ import type { ServerPool } from './server-pool.js';
 import type { Slot } from './slot.js';
 import { now as clock } from './clock.js';
 import { Waiter } from './waiters.js';
+import { SharedDeadline } from './deadlines.js';
+
+/** A waiter's deadline passed: it leaves the queue with the pool's timeout error. */
+function expire<C>(w: Waiter<Slot<C>>): void {
+  const p = w.home as ServerPool<C>;
+  p.waiters.remove(w);
+  p.totals.timeouts++;
+  w.fail(p.ctx.hooks.timeoutError(w.timeoutMs));
+}
 
 /**
  * Queues a request routed to `p`: resolves with a slot (leased if `exclusive`, else idle
@@ -25,12 +34,13 @@ export function requestSlot<C>(p: ServerPool<C>, exclusive: boolean, req: Reques
       };
       signal.addEventListener('abort', w.onAbort, { once: true });
     }
-    w.timer = setTimeout(() => {
-      p.waiters.remove(w);
-      p.totals.timeouts++;
-      w.fail(p.ctx.hooks.timeoutError(req.timeoutMs));
-    }, req.timeoutMs);
-    // Not unref'ed: a caller awaits this promise, so it is real pending work.
+    w.timeoutMs = req.timeoutMs;
+    if (req.timeoutMs === p.ctx.options.acquireTimeoutMs) {
+      (p.waiters.deadlines ??= new SharedDeadline(expire)).add(w, performance.now() + req.timeoutMs);
+    } else {
+      // Not unref'ed: a caller awaits this promise, so it is real pending work.
+      w.timer = setTimeout(expire, req.timeoutMs, w);
+    }
     if (first) {
       p.serve(first, w, clock());
       return;

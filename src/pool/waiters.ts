@@ -1,6 +1,7 @@
 // The FIFO of pending acquire() calls: a doubly linked list, so enqueue, dequeue and removal
-// (on timeout or abort) are O(1). Each waiter has one deadline timer and, when given, one
-// abort listener; both are dropped as soon as it settles.
+// (on timeout or abort) are O(1). Waiters share one deadline timer (deadlines.ts) unless a
+// call gives its own timeoutMs; an abort listener, when given, is dropped as soon as it settles.
+import type { SharedDeadline } from './deadlines.js';
 
 /** One pending `acquire()` (or `run()`) call. */
 export class Waiter<T> {
@@ -8,7 +9,13 @@ export class Waiter<T> {
   next: Waiter<T> | undefined = undefined;
   queued = false;
   settled = false;
+  /** Its own deadline timer, when it has a `timeoutMs` of its own (else see `deadlines`). */
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The shared deadline tracking it (deadlines.ts), and its deadline there. */
+  deadlines: { settled(w: Waiter<T>): void } | undefined = undefined;
+  deadline = 0;
+  /** The deadline given to this call, for its timeout error. */
+  timeoutMs = 0;
   signal: AbortSignal | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
   /** The server it was first routed to; only read by stats() (the queue may be shared). */
@@ -45,6 +52,7 @@ export class Waiter<T> {
     this.settled = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.deadlines !== undefined) this.deadlines.settled(this);
     if (this.signal && this.onAbort) this.signal.removeEventListener('abort', this.onAbort);
     this.signal = undefined;
     this.onAbort = undefined;
@@ -53,6 +61,8 @@ export class Waiter<T> {
 
 /** FIFO of waiters. */
 export class WaiterQueue<T> {
+  /** The one timer for waiters with the pool's default deadline (created on first use). */
+  deadlines: SharedDeadline<T> | undefined = undefined;
   private head: Waiter<T> | undefined = undefined;
   private tail: Waiter<T> | undefined = undefined;
   private count = 0;

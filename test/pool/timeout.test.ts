@@ -47,3 +47,40 @@ it('carries the last connect error when the server cannot be reached', async () 
   assert.match(err.message, /ECONNREFUSED|connect/);
   await pool.releasePool();
 });
+
+it('queued waiters time out in deadline order, each at its own deadline, default and custom alike', async () => {
+  // Waiters with the pool's acquireTimeoutMs share one timer (src/pool/deadlines.ts); a call
+  // with its own timeoutMs keeps its own. Both must expire each waiter at its deadline.
+  const pool = makePool(server, { poolSize: 1, acquireTimeoutMs: 120 });
+  await pool.initPool();
+  const held = await pool.acquire();
+  const order: string[] = [];
+  const waiter = (name: string, timeoutMs?: number) => {
+    const started = performance.now();
+    return pool.acquire(timeoutMs === undefined ? undefined : { timeoutMs }).then(
+      () => assert.fail(`${name} resolved`),
+      (e: unknown) => {
+        assert.ok(e instanceof PoolTimeoutError, `${name}: ${String(e)}`);
+        order.push(name);
+        return performance.now() - started;
+      },
+    );
+  };
+  const a = waiter('a');
+  await new Promise((r) => setTimeout(r, 40));
+  const b = waiter('b');
+  await new Promise((r) => setTimeout(r, 40));
+  const c = waiter('c');
+  const d = waiter('d', 20); // queued last, expires first
+  const [ta, tb, tc, td] = await Promise.all([a, b, c, d]);
+  assert.deepEqual(order, ['d', 'a', 'b', 'c']);
+  // Never before the deadline (whole-millisecond timers may round down by 1 ms).
+  for (const [t, limit] of [[ta, 120], [tb, 120], [tc, 120], [td, 20]] as const) assert.ok(t! >= limit - 1, `${t} < ${limit}`);
+  assert.equal(pool.stats().timeouts, 4);
+  assert.equal(pool.stats().waiting, 0);
+  // The queue is empty again: a waiter served at once leaves nothing behind either.
+  const next = pool.acquire();
+  pool.release(held);
+  pool.release(await next);
+  await pool.releasePool();
+});
