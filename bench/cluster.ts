@@ -11,12 +11,11 @@
 // count should not matter (the callers, not the connections, are the bound).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import r from 'rethinkdb';
 import { AsyncConnectionPool } from '../src/index.js';
-import { machineInfo } from './lib/machine.js';
+import { writeResult } from './lib/machine.js';
 
 const { values } = parseArgs({
   options: {
@@ -101,15 +100,11 @@ for (const row of rows) {
   );
 }
 if (values.json) {
-  writeFileSync(values.json, JSON.stringify({
-    benchmark: 'cluster',
-    command: 'npx tsx bench/cluster.ts',
-    machine: machineInfo(),
+  writeResult(values.json, 'cluster', 'npm run bench:cluster', {
     measureMs: MEASURE_MS,
     latencyMs: LATENCY_MS,
     poolSizePerNode: POOL_SIZE,
     callers: CALLERS,
     rows,
-  }, null, 2) + '\n');
-  console.log(`\nwrote ${values.json}`);
+  });
 }

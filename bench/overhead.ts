@@ -6,9 +6,8 @@
 // Scenarios: pool size 10 and 1000; 1 caller, 100 callers, and 10 000 callers more than the
 // pool has connections (so ~10 000 acquires are always queued). Each subject runs in every
 // round in a rotating order; the median round is reported.
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { machineInfo } from './lib/machine.js';
+import { writeResult } from './lib/machine.js';
 import { makeSubject, SUBJECTS, type SubjectName } from './lib/subjects.js';
 
 const { values } = parseArgs({
@@ -94,13 +93,5 @@ console.log(`spread across pool size (1 caller): ${(spread(oneCaller) * 100).toF
 console.log(`spread across pool size (10k queued): ${(spread(queued) * 100).toFixed(1)} %`);
 
 if (values.json) {
-  writeFileSync(values.json, JSON.stringify({
-    benchmark: 'overhead',
-    command: 'npm run bench:overhead',
-    machine: machineInfo(),
-    measureMs: MEASURE_MS,
-    rounds: ROUNDS,
-    opsPerSecond: results,
-  }, null, 2) + '\n');
-  console.log(`\nwrote ${values.json}`);
+  writeResult(values.json, 'overhead', 'npm run bench:overhead', { measureMs: MEASURE_MS, rounds: ROUNDS, opsPerSecond: results });
 }
