@@ -15,13 +15,16 @@ function error(argv: string[], env: NodeJS.ProcessEnv = {}): string {
   return (res as { message: string }).message;
 }
 
-test('durations: ms, s, m, h and fractions; anything else is undefined', () => {
+test('durations: a bare number is seconds (as pgbench -T); ms, s, m, h and fractions; anything else is undefined', () => {
+  assert.equal(parseDuration('3'), 3000);
+  assert.equal(parseDuration('0.5'), 500);
+  assert.equal(parseDuration('0'), 0);
   assert.equal(parseDuration('500ms'), 500);
   assert.equal(parseDuration('10s'), 10_000);
   assert.equal(parseDuration('1.5s'), 1500);
   assert.equal(parseDuration('2m'), 120_000);
   assert.equal(parseDuration('1h'), 3_600_000);
-  for (const bad of ['10', 's', '-1s', '1 s', '1sec', '', '1e3ms', 'NaNs']) {
+  for (const bad of ['s', '-1s', '1 s', '1sec', '', '1e3ms', 'NaNs']) {
     assert.equal(parseDuration(bad), undefined, bad);
   }
 });
@@ -60,6 +63,13 @@ test('every flag, in both --flag value and --flag=value forms', () => {
   assert.equal(o.htmlFile, 'r.html');
 });
 
+test('bare numbers for --duration and --warmup are seconds', () => {
+  const o = ok(['--duration', '3', '--warmup', '0.25']);
+  assert.deepEqual(o.stop, { kind: 'duration', ms: 3000 });
+  assert.equal(o.warmupMs, 250);
+  assert.equal(ok(['--warmup=0']).warmupMs, 0);
+});
+
 test('--queries replaces the duration and turns the warm-up off by default', () => {
   const o = ok(['--queries', '200']);
   assert.deepEqual(o.stop, { kind: 'queries', count: 200 });
@@ -82,8 +92,9 @@ test('bad flags are errors that name the flag', () => {
     [['--pool-size', '2.5'], /--pool-size must be an integer/],
     [['--concurrency', '-3'], /--concurrency needs a value|--concurrency must be/],
     [['--queries', 'many'], /--queries must be an integer/],
-    [['--duration', '10'], /--duration must be a duration/],
-    [['--duration', '0s'], /--duration must be a duration/],
+    [['--duration', '10x'], /--duration must be seconds \(3, 0.5\) or a duration like 500ms/],
+    [['--duration', '0s'], /--duration must be .*\(above 0\)/],
+    [['--duration', '0'], /--duration must be .*\(above 0\)/],
     [['--duration', '1s', '--queries', '5'], /not both/],
     [['--mode', 'borrow'], /--mode must be one of lease, run/],
     [['--workload', 'scan'], /--workload must be one of/],

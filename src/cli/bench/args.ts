@@ -53,9 +53,11 @@ Connection:
 Load:
   --pool-size N          pool connections (default 8)
   --concurrency C        concurrent workers (default 32)
-  --duration T           measured run time, e.g. 500ms, 10s, 2m (default 10s)
+  --duration T           measured run time: seconds (3, 0.5) or with a unit: 500ms,
+                         10s, 2m, 1h (default 10s)
   --queries N            stop after N queries instead of a duration
-  --warmup T             unmeasured warm-up before the run (default 1s; 0s with --queries)
+  --warmup T             unmeasured warm-up before the run, same forms as --duration
+                         (default 1s; 0 with --queries)
   --mode lease|run       lease: acquire, run, release; run: pool.run(query) (default lease)
   --workload W           ${WORKLOADS.join(' | ')} (default mixed)
 Output:
@@ -64,12 +66,15 @@ Output:
   -h, --help             show this help
 `;
 
-/** Parses "500ms", "10s", "2m", "1h", "1.5s" into milliseconds; undefined if malformed. */
+/**
+ * Parses "500ms", "10s", "2m", "1h", "1.5s" into milliseconds; a bare number is seconds, as
+ * pgbench's -T ("3" = 3 s, "0.5" = 500 ms). Undefined if malformed.
+ */
 export function parseDuration(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (!m) return undefined;
   const n = Number(m[1]);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   const ms = n * unit;
   return Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
@@ -143,7 +148,7 @@ function validate(raw: Map<string, string>, env: NodeJS.ProcessEnv): BenchOption
     if (text === undefined) return def;
     const ms = parseDuration(text);
     if (ms === undefined || ms < min) {
-      throw new UsageError(`--${name} must be a duration like 500ms, 10s or 2m${min > 0 ? ' (above 0)' : ''}, got '${text}'`);
+      throw new UsageError(`--${name} must be seconds (3, 0.5) or a duration like 500ms, 10s, 2m${min > 0 ? ' (above 0)' : ''}, got '${text}'`);
     }
     return ms;
   };
