@@ -60,9 +60,11 @@ Load:
                          (default 1s; 0 with --queries)
   --mode lease|run       lease: acquire, run, release; run: pool.run(query) (default lease)
   --workload W           ${WORKLOADS.join(' | ')} (default mixed)
-Output:
-  --json FILE            write the report as JSON
-  --html FILE            write a self-contained HTML report (histogram, throughput over time)
+Output (the table goes to stdout, progress and status lines to stderr):
+  --json FILE            write the report as JSON; - writes it to stdout, and the table
+                         then goes to stderr, so stdout holds only the JSON document
+  --html FILE            write a self-contained HTML report (histogram, throughput over
+                         time); - writes it to stdout (the table then goes to stderr)
   -h, --help             show this help
 `;
 
@@ -176,6 +178,9 @@ function validate(raw: Map<string, string>, env: NodeJS.ProcessEnv): BenchOption
   const stop: StopCondition = raw.has('queries')
     ? { kind: 'queries', count: int('queries', 0, 1, 1e12) }
     : { kind: 'duration', ms: duration('duration', 10_000, 1) };
+  if (raw.get('json') === '-' && raw.get('html') === '-') {
+    throw new UsageError('--json - and --html - cannot both take standard output: give one of them a file');
+  }
   const db = raw.get('db') ?? 'repool_bench';
   // RethinkDB names: letters, digits and underscores only.
   if (!/^\w+$/.test(db)) throw new UsageError(`--db must contain only letters, digits and _, got '${db}'`);

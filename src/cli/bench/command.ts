@@ -4,17 +4,15 @@ import { AsyncConnectionPool } from '../../index.js';
 import { parseBenchArgs, USAGE, type BenchOptions } from './args.js';
 import { startChildServer, type ChildServer } from './child-server.js';
 import { createProgress, type ProgressStream } from './progress.js';
-import { formatReport } from './report.js';
 import { buildReport, type PoolCounts } from './report-model.js';
-import { writeJsonReport } from './report-json.js';
-import { writeHtmlReport } from './report-html.js';
+import { writeOutputs } from './outputs.js';
 import { runLoad, type Operation } from './runner.js';
 import { drain, makeWorkload, seed, type BenchQuery } from './workloads.js';
 import { errorType } from './errors.js';
 
 export interface BenchIO {
   readonly stdout: { write(chunk: string): unknown };
-  /** Progress and status lines go here, so stdout holds only the report. */
+  /** Progress and status lines go here, so stdout holds only the report (table or `-` report). */
   readonly stderr: ProgressStream;
   readonly env: NodeJS.ProcessEnv;
 }
@@ -141,15 +139,7 @@ async function bench(argv: readonly string[], o: BenchOptions, io: BenchIO, sign
       server = { pid: child.pid, cpuMs, cpuPercent };
     }
     const report = buildReport({ argv, options: o, startedAt, result, poolFinal, poolPeak: peak, server });
-    io.stdout.write(formatReport(report) + '\n');
-    if (o.jsonFile !== undefined) {
-      await writeJsonReport(o.jsonFile, report);
-      io.stderr.write(`wrote ${o.jsonFile}\n`);
-    }
-    if (o.htmlFile !== undefined) {
-      await writeHtmlReport(o.htmlFile, report);
-      io.stderr.write(`wrote ${o.htmlFile}\n`);
-    }
+    await writeOutputs(report, o, io);
     if (result.interrupted) return 130;
     return result.ok === 0 && result.errors > 0 ? 1 : 0;
   } finally {

@@ -1,7 +1,6 @@
 // The report as one self-contained HTML page: inline CSS and inline SVG charts (latency
 // histogram on a log scale, throughput per second), no scripts, fonts or requests, so it
 // opens offline and can be attached to an issue as a single file.
-import { writeFile } from 'node:fs/promises';
 import { formatCounts, poolSplit, type BenchReport } from './report-model.js';
 import { duration, int } from './format.js';
 
@@ -143,8 +142,4 @@ ${histogramSvg(r)}
 ${timelineSvg(r)}
 </body></html>
 `;
-}
-
-export async function writeHtmlReport(file: string, report: BenchReport): Promise<void> {
-  await writeFile(file, reportToHtml(report));
 }

@@ -1,6 +1,5 @@
 // The report as JSON for machines: the report object itself, with a format version so
 // readers can tell layouts apart. `throughput` is queries per second, latencies are in ms.
-import { writeFile } from 'node:fs/promises';
 import type { BenchReport } from './report-model.js';
 
 export const REPORT_FORMAT = 'repool-bench/1';
@@ -8,8 +7,4 @@ export const REPORT_FORMAT = 'repool-bench/1';
 export function reportToJson(report: BenchReport): string {
   const units = { throughput: 'queries/s', latency: 'ms', elapsedMs: 'ms', histogram: 'us', serverCpuMs: 'ms' };
   return JSON.stringify({ format: REPORT_FORMAT, units, ...report }, null, 2) + '\n';
-}
-
-export async function writeJsonReport(file: string, report: BenchReport): Promise<void> {
-  await writeFile(file, reportToJson(report));
 }
