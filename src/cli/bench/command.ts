@@ -6,6 +6,7 @@ import { startChildServer, type ChildServer } from './child-server.js';
 import { createProgress, type ProgressStream } from './progress.js';
 import { buildReport, type PoolCounts } from './report-model.js';
 import { writeOutputs } from './outputs.js';
+import { checkOutputPaths } from './output-paths.js';
 import { runLoad, type Operation } from './runner.js';
 import { drain, makeWorkload, seed, type BenchQuery } from './workloads.js';
 import { errorType } from './errors.js';
@@ -17,7 +18,7 @@ export interface BenchIO {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** Exit codes: 0 done, 1 could not run (or no query succeeded), 2 bad flags, 130 Ctrl-C. */
+/** Exit codes: 0 done, 1 could not run (or no query succeeded), 2 bad flags or output paths, 130 Ctrl-C. */
 export async function runBenchCommand(argv: readonly string[], io: BenchIO = defaultIO()): Promise<number> {
   const parsed = parseBenchArgs(argv, io.env);
   if (parsed.kind === 'help') {
@@ -26,6 +27,11 @@ export async function runBenchCommand(argv: readonly string[], io: BenchIO = def
   }
   if (parsed.kind === 'error') {
     io.stderr.write(`repool bench: ${parsed.message}\n\n${USAGE}`);
+    return 2;
+  }
+  const badOutput = await checkOutputPaths(parsed.options);
+  if (badOutput !== undefined) {
+    io.stderr.write(`repool bench: ${badOutput}\n`);
     return 2;
   }
 
