@@ -1,5 +1,10 @@
 // The `repool` command: a sub-command dispatcher. Each sub-command is a module exporting
-// main(args) -> exit code, loaded only when asked for.
+// main(args) -> exit code, loaded only when asked for. Whatever fails, the user reads one
+// line on stderr, never a stack trace.
+import { closest } from './did-you-mean.js';
+import { errorLine, usageErrorText } from './messages.js';
+import { versionLine } from './version.js';
+
 type Command = (args: readonly string[]) => Promise<number>;
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -12,7 +17,17 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `Usage: repool <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun repool <command> --help for its options.\n`;
+  return `Usage: repool <command> [options]
+
+Commands:
+${lines.join('\n')}
+
+Options:
+  -h, --help    show this help
+  --version     print the version of repool
+
+Run repool <command> --help for its options.
+`;
 }
 
 async function run(argv: readonly string[]): Promise<number> {
@@ -21,9 +36,15 @@ async function run(argv: readonly string[]): Promise<number> {
     (name === undefined ? process.stderr : process.stdout).write(usage());
     return name === undefined ? 2 : 0;
   }
+  if (name === '--version') {
+    process.stdout.write(versionLine());
+    return 0;
+  }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`repool: unknown command ${name}\n\n${usage()}`);
+    const near = closest(name.replace(/^-+/, ''), Object.keys(commands));
+    const what = name.startsWith('-') ? `unknown flag ${name}` : `unknown command '${name}'`;
+    process.stderr.write(usageErrorText('repool', `${what}${near ? ` (did you mean ${near}?)` : ''}`));
     return 2;
   }
   return (await command.load())(rest);
@@ -34,7 +55,7 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`repool: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`repool: ${errorLine(err)}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,6 +1,9 @@
 // `repool server`: runs the embedded RethinkDB-protocol test server as a process until
 // SIGINT or SIGTERM, so other programs (bench, examples, other languages) can reach it.
-import { startTestServer, type TestServerOptions } from '../testing/index.js';
+import { startTestServer, type TestServer, type TestServerOptions } from '../testing/index.js';
+import { collectFlags } from './flags.js';
+import { describeCode, errorLine, systemCode, UsageError, usageErrorText } from './messages.js';
+import { versionLine } from './version.js';
 
 export const USAGE = `Usage: repool server [--port 28015] [--host 127.0.0.1] [--user name:password ...]
 
@@ -9,12 +12,14 @@ Runs a RethinkDB wire-protocol test server (in-memory data) until SIGINT/SIGTERM
   --host H              interface to listen on (default 127.0.0.1)
   --user name:password  an account (repeatable); admin with an empty password always exists
                         unless given another password here
+  -h, --help            show this help
+  --version             print the version of repool
+Prints "repool test server listening on HOST:PORT" once it listens. Exit codes: 0 stopped
+by a signal, 1 could not listen (port in use...), 2 bad flags.
 `;
 
+const COMMAND = 'repool server';
 const DEFAULT_PORT = 28015;
-
-/** Thrown for a bad command line; the message goes to stderr above the usage text. */
-class UsageError extends Error {}
 
 interface ServerArgs {
   port: number;
@@ -22,59 +27,55 @@ interface ServerArgs {
   users: Record<string, string>;
 }
 
-function parseArgs(args: readonly string[]): ServerArgs | 'help' {
+function parseArgs(args: readonly string[]): ServerArgs | 'help' | 'version' {
+  const flags = collectFlags(args, { values: ['port', 'host', 'user'], repeatable: ['user'] });
+  if (flags.kind !== 'flags') return flags.kind;
   const out: ServerArgs = { port: DEFAULT_PORT, host: '127.0.0.1', users: { admin: '' } };
-  for (let i = 0; i < args.length; i++) {
-    const flag = args[i] as string;
-    if (flag === '--help' || flag === '-h') return 'help';
-    const [name, inline] = flag.startsWith('--') && flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
-    const value = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    switch (name) {
-      case '--port': {
-        const text = value();
-        const port = Number(text);
-        if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got ${text}`);
-        out.port = port;
-        break;
-      }
-      case '--host':
-        out.host = value();
-        if (out.host === '') throw new UsageError('--host must not be empty');
-        break;
-      case '--user': {
-        const spec = value();
-        const colon = spec.indexOf(':');
-        if (colon <= 0) throw new UsageError(`--user must be name:password, got ${spec}`);
-        out.users[spec.slice(0, colon)] = spec.slice(colon + 1);
-        break;
-      }
-      default:
-        throw new UsageError(`unknown argument ${flag}`);
-    }
+  const port = flags.values.get('port')?.[0];
+  if (port !== undefined) {
+    if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got ${port}`);
+    out.port = Number(port);
+  }
+  out.host = flags.values.get('host')?.[0] ?? out.host;
+  for (const spec of flags.values.get('user') ?? []) {
+    const colon = spec.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--user must be name:password, got ${spec}`);
+    out.users[spec.slice(0, colon)] = spec.slice(colon + 1);
   }
   return out;
 }
 
+/** Why the server could not start, in one line that says what to change. */
+function startFailure(err: unknown, a: ServerArgs): string {
+  const code = systemCode(err);
+  const where = `${a.host}:${a.port}`;
+  if (code === 'EADDRINUSE') return `cannot listen on ${where}: ${describeCode(code)}; pick another --port, or --port 0 for a free one`;
+  if (code !== undefined) return `cannot listen on ${where}: ${describeCode(code)}`;
+  return `cannot start the test server on ${where}: ${errorLine(err)}`;
+}
+
 /** Runs the server; resolves with the exit code once it has stopped. */
 export async function main(args: readonly string[]): Promise<number> {
-  let parsed: ServerArgs | 'help';
+  let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs(args);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`repool server: ${err.message}\n\n${USAGE}`);
+    process.stderr.write(usageErrorText(COMMAND, err.message));
     return 2;
   }
-  if (parsed === 'help') {
-    process.stdout.write(USAGE);
+  if (parsed === 'help' || parsed === 'version') {
+    process.stdout.write(parsed === 'help' ? USAGE : versionLine());
     return 0;
   }
   const options: TestServerOptions = { port: parsed.port, host: parsed.host, users: parsed.users };
-  const server = await startTestServer(options);
+  let server: TestServer;
+  try {
+    server = await startTestServer(options);
+  } catch (err) {
+    process.stderr.write(`${COMMAND}: ${startFailure(err, parsed)}\n`);
+    return 1;
+  }
   // One line, stable format: scripts (bench, tests) read the port from it.
   process.stdout.write(`repool test server listening on ${server.host}:${server.port}\n`);
   await new Promise<void>((resolve) => {

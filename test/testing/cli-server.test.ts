@@ -1,10 +1,11 @@
 // `repool server` as a process: prints its address, serves the official driver, exits 0 on
-// SIGTERM; a bad flag is a usage error (exit 2).
+// SIGTERM; a bad flag is a usage error (exit 2); a port in use is one line (exit 1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { createServer, type AddressInfo } from 'node:net';
 import r from 'rethinkdb';
 
 const CLI = ['--import', 'tsx', 'src/cli/repool.ts'];
@@ -36,10 +37,35 @@ test('repool server --port 0 serves the official driver and exits 0 on SIGTERM',
   }
 });
 
-test('a bad flag prints the usage on stderr and exits 2', async () => {
-  for (const args of [['server', '--bogus'], ['server', '--port', 'x'], ['server', '--user', 'nocolon'], ['nope']]) {
-    const { code, stderr } = await run(args).exited;
+test('a bad flag prints one line and a pointer to --help on stderr and exits 2', async () => {
+  const cases: [string[], RegExp][] = [
+    [['server', '--bogus'], /^repool server: unknown flag --bogus\nsee `repool server --help`\n$/],
+    [['server', '--prot', '1'], /^repool server: unknown flag --prot \(did you mean --port\?\)\n/],
+    [['server', '--port', 'x'], /^repool server: --port must be a number/],
+    [['server', '--user', 'nocolon'], /^repool server: --user must be name:password/],
+    [['nope'], /^repool: unknown command 'nope'\nsee `repool --help`\n$/],
+  ];
+  const results = await Promise.all(cases.map(([args]) => run(args).exited));
+  results.forEach(({ code, stderr }, i) => {
+    const [args, re] = cases[i]!;
     assert.equal(code, 2, args.join(' '));
-    assert.match(stderr, /Usage: repool/);
+    assert.match(stderr, re);
+    assert.doesNotMatch(stderr, /Usage:/);
+  });
+});
+
+test('repool server on a port in use: one line, no stack trace, exit 1', async () => {
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  const { port } = busy.address() as AddressInfo;
+  try {
+    const { code, stderr } = await run(['server', '--port', String(port)]).exited;
+    assert.equal(code, 1);
+    assert.equal(
+      stderr,
+      `repool server: cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE); pick another --port, or --port 0 for a free one\n`,
+    );
+  } finally {
+    await new Promise<void>((resolve) => busy.close(() => resolve()));
   }
 });

@@ -1,6 +1,8 @@
 // Flags of `repool bench`: strict parsing (unknown, repeated or malformed flags are errors,
 // never silently ignored) into one validated options object, plus the usage text.
 import { WORKLOADS, type WorkloadName } from './workloads.js';
+import { collectFlags, type FlagSpec } from '../flags.js';
+import { UsageError } from '../messages.js';
 
 export type BenchMode = 'lease' | 'run';
 
@@ -35,6 +37,7 @@ export interface BenchOptions {
 export type ParseResult =
   | { readonly kind: 'ok'; readonly options: BenchOptions }
   | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
   | { readonly kind: 'error'; readonly message: string };
 
 export const USAGE = `Usage: repool bench [options]
@@ -66,6 +69,9 @@ Output (the table goes to stdout, progress and status lines to stderr):
   --html FILE            write a self-contained HTML report (histogram, throughput over
                          time); - writes it to stdout (the table then goes to stderr)
   -h, --help             show this help
+  --version              print the version of repool
+Exit codes: 0 done, 1 could not run (or no query succeeded), 2 bad flags or output
+paths, 130 stopped by Ctrl-C (the partial report is still printed and written).
 `;
 
 /**
@@ -87,13 +93,15 @@ function parseInteger(text: string, min: number, max: number): number | undefine
   return n >= min && n <= max ? n : undefined;
 }
 
-// Flags that take a value; the rest of the parser checks each one.
-const VALUE_FLAGS = new Set([
-  'host', 'port', 'user', 'password-env', 'db', 'rows', 'pool-size', 'concurrency',
-  'duration', 'queries', 'warmup', 'mode', 'workload', 'json', 'html',
-]);
-
-class UsageError extends Error {}
+const SPEC: FlagSpec = {
+  values: [
+    'host', 'port', 'user', 'password-env', 'db', 'rows', 'pool-size', 'concurrency',
+    'duration', 'queries', 'warmup', 'mode', 'workload', 'json', 'html',
+  ],
+  refused: {
+    password: '--password is not accepted: put the password in an environment variable and pass --password-env VAR',
+  },
+};
 
 /** Parses `repool bench` arguments (argv without the `bench` word). */
 export function parseBenchArgs(
@@ -101,8 +109,10 @@ export function parseBenchArgs(
   env: NodeJS.ProcessEnv = process.env,
 ): ParseResult {
   try {
-    const raw = collect(argv);
-    if (raw === 'help') return { kind: 'help' };
+    const flags = collectFlags(argv, SPEC);
+    if (flags.kind !== 'flags') return flags;
+    // Every bench flag is given at most once (the spec has no repeatable ones).
+    const raw = new Map([...flags.values].map(([k, v]) => [k, v[0]!] as const));
     return { kind: 'ok', options: validate(raw, env) };
   } catch (err) {
     if (err instanceof UsageError) return { kind: 'error', message: err.message };
@@ -110,34 +120,7 @@ export function parseBenchArgs(
   }
 }
 
-/** Splits argv into flag -> value, accepting `--flag value` and `--flag=value`. */
-function collect(argv: readonly string[]): Map<string, string> | 'help' {
-  const raw = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '-h' || arg === '--help') return 'help';
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}'`);
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
-    if (name === 'password') {
-      throw new UsageError('--password is not accepted: put the password in an environment variable and pass --password-env VAR');
-    }
-    if (!VALUE_FLAGS.has(name)) throw new UsageError(`unknown flag --${name}`);
-    if (raw.has(name)) throw new UsageError(`--${name} given twice`);
-    let value: string | undefined;
-    if (eq !== -1) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      i++;
-    }
-    if (value === '') throw new UsageError(`--${name} needs a value`);
-    raw.set(name, value);
-  }
-  return raw;
-}
-
-function validate(raw: Map<string, string>, env: NodeJS.ProcessEnv): BenchOptions {
+function validate(raw: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv): BenchOptions {
   const int = (name: string, def: number, min: number, max: number): number => {
     const text = raw.get(name);
     if (text === undefined) return def;

@@ -96,8 +96,9 @@ export async function startChildServer(options: ChildServerOptions = {}): Promis
     const fail = (why: string): void => {
       cleanup();
       void stopChild(child);
-      const tail = stderrTail.length > 0 ? `\n${stderrTail.join('\n')}` : '';
-      reject(new Error(`the test server did not start: ${why}${tail}`));
+      // Its last stderr line says why (it prints one line per failure, e.g. a port in use).
+      const last = stderrTail.filter((l) => l.trim() !== '').at(-1);
+      reject(new Error(`the test server did not start: ${why}${last ? `: ${last.trim()}` : ''}`));
     };
     const onLine = (line: string): void => {
       const m = ADDRESS.exec(line);

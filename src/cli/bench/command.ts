@@ -10,6 +10,8 @@ import { checkOutputPaths } from './output-paths.js';
 import { runLoad, type Operation } from './runner.js';
 import { drain, makeWorkload, seed, type BenchQuery } from './workloads.js';
 import { errorType } from './errors.js';
+import { errorLine, usageErrorText } from '../messages.js';
+import { versionLine } from '../version.js';
 
 export interface BenchIO {
   readonly stdout: { write(chunk: string): unknown };
@@ -25,8 +27,12 @@ export async function runBenchCommand(argv: readonly string[], io: BenchIO = def
     io.stdout.write(USAGE);
     return 0;
   }
+  if (parsed.kind === 'version') {
+    io.stdout.write(versionLine());
+    return 0;
+  }
   if (parsed.kind === 'error') {
-    io.stderr.write(`repool bench: ${parsed.message}\n\n${USAGE}`);
+    io.stderr.write(usageErrorText('repool bench', parsed.message));
     return 2;
   }
   const badOutput = await checkOutputPaths(parsed.options);
@@ -47,7 +53,7 @@ export async function runBenchCommand(argv: readonly string[], io: BenchIO = def
   try {
     return await bench(argv, parsed.options, io, abort.signal);
   } catch (err) {
-    io.stderr.write(`repool bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr.write(`repool bench: ${errorLine(err)}\n`);
     return 1;
   } finally {
     process.off('SIGINT', onSigint);
