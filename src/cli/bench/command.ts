@@ -4,7 +4,8 @@ import { AsyncConnectionPool } from '../../index.js';
 import { parseBenchArgs, USAGE, type BenchOptions } from './args.js';
 import { startChildServer, type ChildServer } from './child-server.js';
 import { createProgress, type ProgressStream } from './progress.js';
-import { buildReport, type PoolCounts } from './report-model.js';
+import { buildReport } from './report-model.js';
+import { startPoolSampler } from './pool-sampler.js';
 import { writeOutputs } from './outputs.js';
 import { checkOutputPaths } from './output-paths.js';
 import { runLoad, type Operation } from './runner.js';
@@ -68,15 +69,6 @@ function defaultIO(): BenchIO {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 
-const GAUGES = new Set(['size', 'idle', 'leased', 'opening', 'closing', 'waiting', 'inFlight']);
-
-/** The numeric fields of a stats() snapshot (the report lists whatever the pool counts). */
-function numericFields(stats: object): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(stats)) if (typeof v === 'number') out[k] = v;
-  return out;
-}
-
 async function bench(argv: readonly string[], o: BenchOptions, io: BenchIO, signal: AbortSignal): Promise<number> {
   let child: ChildServer | undefined;
   let pool: AsyncConnectionPool | undefined;
@@ -115,19 +107,12 @@ async function bench(argv: readonly string[], o: BenchOptions, io: BenchIO, sign
       await runLoad(op, { concurrency: o.concurrency, stop: { kind: 'duration', ms: o.warmupMs }, signal, classify: errorType });
     }
 
-    // Peaks only of the gauges: for running totals (created, acquired...) the final value says it all.
-    const peak: Record<string, number> = {};
-    const samplePeak = (): void => {
-      for (const [k, v] of Object.entries(numericFields(p.stats()))) {
-        if (GAUGES.has(k)) peak[k] = Math.max(peak[k] ?? 0, v);
-      }
-    };
     const progress = createProgress(io.stderr);
     const startedAt = new Date();
     const cpuBefore = child ? await child.cpuTimeMs() : null;
-    // Ten samples a second: short runs get peaks too, and stats() stays off the query path.
-    const sampler = setInterval(samplePeak, 100);
+    const sampler = startPoolSampler(() => p.stats());
     let result;
+    let poolSummary;
     try {
       result = await runLoad(op, {
         concurrency: o.concurrency,
@@ -137,12 +122,10 @@ async function bench(argv: readonly string[], o: BenchOptions, io: BenchIO, sign
         onTick: (s) => progress.update(s),
       });
     } finally {
-      clearInterval(sampler);
+      poolSummary = sampler.stop();
       progress.done();
     }
     const cpuAfter = child ? await child.cpuTimeMs() : null;
-    samplePeak();
-    const poolFinal: PoolCounts = numericFields(p.stats());
 
     let server = null;
     if (child) {
@@ -150,7 +133,7 @@ async function bench(argv: readonly string[], o: BenchOptions, io: BenchIO, sign
       const cpuPercent = cpuMs === null ? null : Math.round((cpuMs / Math.max(result.elapsedMs, 1)) * 100);
       server = { pid: child.pid, cpuMs, cpuPercent };
     }
-    const report = buildReport({ argv, options: o, startedAt, result, poolFinal, poolPeak: peak, server });
+    const report = buildReport({ argv, options: o, startedAt, result, pool: poolSummary, server });
     await writeOutputs(report, o, io);
     if (result.interrupted) return 130;
     return result.ok === 0 && result.errors > 0 ? 1 : 0;

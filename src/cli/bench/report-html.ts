@@ -1,7 +1,7 @@
 // The report as one self-contained HTML page: inline CSS and inline SVG charts (latency
 // histogram on a log scale, throughput per second), no scripts, fonts or requests, so it
 // opens offline and can be attached to an issue as a single file.
-import { formatCounts, poolSplit, type BenchReport } from './report-model.js';
+import { poolRows, type BenchReport } from './report-model.js';
 import { duration, int } from './format.js';
 
 const W = 720;
@@ -112,9 +112,7 @@ function summary(r: BenchReport): string {
     ['throughput', `${int(r.throughput)} queries/s`],
     ['latency p50 / p90 / p99 / max', `${r.latency.p50} / ${r.latency.p90} / ${r.latency.p99} / ${r.latency.max} ms`],
     ['errors', r.errors.total === 0 ? '0' : Object.entries(r.errors.byType).map(([k, v]) => `${k}: ${int(v)}`).join(', ')],
-    ['pool at end', formatCounts(poolSplit(r).gauges)],
-    ['pool peak', formatCounts(r.pool.peak)],
-    ['pool totals', formatCounts(poolSplit(r).totals)],
+    ...poolRows(r),
   ];
   if (r.server) rows.push(['server cpu', r.server.cpuMs === null ? 'n/a' : `${int(r.server.cpuMs)} ms (${r.server.cpuPercent}% of one core)`]);
   rows.push(['machine', `${r.environment.cpu}, ${r.environment.cores} cores, Node ${r.environment.node}`]);

@@ -2,7 +2,7 @@
 // readers can tell layouts apart. `throughput` is queries per second, latencies are in ms.
 import type { BenchReport } from './report-model.js';
 
-export const REPORT_FORMAT = 'repool-bench/1';
+export const REPORT_FORMAT = 'repool-bench/2';
 
 export function reportToJson(report: BenchReport): string {
   const units = { throughput: 'queries/s', latency: 'ms', elapsedMs: 'ms', histogram: 'us', serverCpuMs: 'ms' };

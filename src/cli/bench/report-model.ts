@@ -4,10 +4,9 @@ import os from 'node:os';
 import type { BenchOptions } from './args.js';
 import type { HistogramBucket } from './histogram.js';
 import type { RunResult, SecondSample } from './runner.js';
-import { int, usToMs } from './format.js';
+import { usToMs } from './format.js';
+import { formatCounts, type PoolSummary } from './pool-sampler.js';
 
-/** Numeric fields of `pool.stats()` (size, idle, leased, opening, waiting, totals...). */
-export type PoolCounts = Readonly<Record<string, number>>;
 
 export interface BenchReport {
   /** The command line that reproduces this run. */
@@ -42,8 +41,8 @@ export interface BenchReport {
   readonly errors: { readonly total: number; readonly byType: Readonly<Record<string, number>> };
   readonly histogram: readonly HistogramBucket[];
   readonly timeline: readonly SecondSample[];
-  /** `final`: stats() after the run; `peak`: highest counts sampled each second during it. */
-  readonly pool: { readonly final: PoolCounts; readonly peak: PoolCounts };
+  /** The pool during the measured run: gauges at the end, each gauge's peak, totals of the run. */
+  readonly pool: PoolSummary;
   /** The test server's process when the bench started one: its CPU time over the run. */
   readonly server: { readonly pid: number; readonly cpuMs: number | null; readonly cpuPercent: number | null } | null;
   readonly environment: { readonly node: string; readonly cpu: string; readonly cores: number; readonly platform: string };
@@ -54,8 +53,7 @@ export interface ReportInput {
   readonly options: BenchOptions;
   readonly startedAt: Date;
   readonly result: RunResult;
-  readonly poolFinal: PoolCounts;
-  readonly poolPeak: PoolCounts;
+  readonly pool: PoolSummary;
   readonly server: BenchReport['server'];
 }
 
@@ -107,26 +105,21 @@ export function buildReport(input: ReportInput): BenchReport {
     errors: { total: result.errors, byType: result.errorsByType },
     histogram: h.buckets(),
     timeline: result.timeline,
-    pool: { final: input.poolFinal, peak: input.poolPeak },
+    pool: input.pool,
     server: input.server,
     environment: environment(),
   };
 }
 
 /**
- * The final pool counts split into gauges (size, idle, leased..., the keys sampled for peaks)
- * and running totals (created, acquired, timeouts...); `poolSize` is in the config already.
+ * The pool rows of the text and HTML tables, one wording for both. The peaks line says that
+ * each gauge peaked on its own: "leased 8" and "waiting 24" need not be the same moment.
  */
-export function poolSplit(report: BenchReport): { gauges: PoolCounts; totals: PoolCounts } {
-  const final = Object.entries(report.pool.final).filter(([k]) => k !== 'poolSize');
-  return {
-    gauges: Object.fromEntries(final.filter(([k]) => k in report.pool.peak)),
-    totals: Object.fromEntries(final.filter(([k]) => !(k in report.pool.peak))),
-  };
-}
-
-/** "size 8, idle 8, leased 0", or n/a when the pool reported nothing. */
-export function formatCounts(counts: PoolCounts): string {
-  const entries = Object.entries(counts);
-  return entries.length === 0 ? 'n/a' : entries.map(([k, v]) => `${k} ${int(v)}`).join(', ');
+export function poolRows(report: BenchReport): [string, string][] {
+  const p = report.pool;
+  return [
+    ['pool at end', formatCounts(p.final)],
+    ['pool peaks', `${formatCounts(p.peaks)} (each gauge's own highest of ${p.samples} samples)`],
+    ['pool totals (run)', `${formatCounts(p.run)} (measured run only)`],
+  ];
 }

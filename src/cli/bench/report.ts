@@ -1,5 +1,5 @@
 // The report as a text table for the terminal: what a person reads after the run.
-import { formatCounts, poolSplit, type BenchReport } from './report-model.js';
+import { poolRows, type BenchReport } from './report-model.js';
 import { duration, int } from './format.js';
 
 function latencyMs(v: number): string {
@@ -25,10 +25,7 @@ export function formatReport(report: BenchReport): string {
   const byType = Object.entries(report.errors.byType).sort((a, b) => b[1] - a[1]);
   rows.push(['errors', report.errors.total === 0 ? '0' : `${int(report.errors.total)}`]);
   for (const [type, n] of byType) rows.push([`  ${type}`, int(n)]);
-  const pool = poolSplit(report);
-  rows.push(['pool at end', formatCounts(pool.gauges)]);
-  rows.push(['pool peak', formatCounts(report.pool.peak)]);
-  rows.push(['pool totals', formatCounts(pool.totals)]);
+  rows.push(...poolRows(report));
   if (report.server) {
     const s = report.server;
     rows.push(['server cpu', s.cpuMs === null ? 'n/a' : `${int(s.cpuMs)} ms (${s.cpuPercent}% of one core)`]);
