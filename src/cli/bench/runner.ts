@@ -14,6 +14,12 @@ export type Operation = () => Promise<unknown>;
 export interface SecondSample {
   /** Seconds since the measured run began (0 = the first second). */
   readonly second: number;
+  /**
+   * How much of this second the run covered, ms: 1000, except for a last partial second
+   * (a run of 3.5 s ends with 500; the queries that settle after a whole-second deadline
+   * make a last "second" of a few ms).
+   */
+  readonly spanMs: number;
   readonly queries: number;
   readonly errors: number;
 }
@@ -157,7 +163,7 @@ export async function runLoad(op: Operation, options: RunnerOptions): Promise<Ru
     errors,
     errorsByType,
     elapsedMs,
-    timeline: perSecond.map((s, second) => ({ second, ...s })),
+    timeline: perSecond.map((s, second) => ({ second, spanMs: Math.min(1000, Math.round(elapsedMs - second * 1000)), ...s })),
     interrupted,
   };
 }
