@@ -68,6 +68,7 @@ Output (the table goes to stdout, progress and status lines to stderr):
                          then goes to stderr, so stdout holds only the JSON document
   --html FILE            write a self-contained HTML report (histogram, throughput over
                          time); - writes it to stdout (the table then goes to stderr)
+                         Both paths are checked before the run starts.
   -h, --help             show this help
   --version              print the version of repool
 Exit codes: 0 done, 1 could not run (or no query succeeded), 2 bad flags or output
