@@ -1,0 +1,69 @@
+// What a test's code holds: the public interface of a running test server, its stats
+// snapshot and the options of its controls. The implementation is in server.ts.
+
+/** Options of {@link TestServer.restart}. An unknown field or a bad value is a TypeError. */
+export interface RestartOptions {
+  /**
+   * How long the server is down: after closing every connection and the listener it listens
+   * again only `downMs` later; meanwhile a connect is refused (ECONNREFUSED: nothing listens
+   * on the port). 0 listens again at once. A finite number >= 0. @default 0
+   */
+  downMs?: number;
+  /**
+   * Waits out the downtime instead of a timer, so a test controls when it ends (a gate it
+   * opens, or a fake clock's sleep). Called with `downMs` once the server is down (the port
+   * refuses from that moment); the server listens again when the returned promise settles.
+   * A stop() meanwhile ends the wait at once. @default a timer of `downMs`
+   */
+  delay?: (ms: number) => PromiseLike<unknown>;
+}
+
+/**
+ * A snapshot returned by {@link TestServer.stats}; reading it changes nothing. The counters
+ * run from startTestServer() and are kept across restart(), stop() and start().
+ */
+export interface TestServerStats {
+  /** Client connections open now (including those still in the handshake). */
+  readonly connections: number;
+  /** Handshakes completed since start. */
+  readonly handshakes: number;
+  /** Query frames served since start (noreply queries included). */
+  readonly queries: number;
+}
+
+/** A running test server, as {@link startTestServer} resolves it. */
+export interface TestServer {
+  /** The interface it listens on: the `host` option, `'127.0.0.1'` by default. */
+  readonly host: string;
+  /** The port it listens on (the free one picked if the option was 0); kept across restart(). */
+  readonly port: number;
+  /** Server UUID, kept across restart(). */
+  readonly id: string;
+  /** Server name (the `name` option or the generated one), kept across restart(). */
+  readonly name: string;
+  /** Destroys every client socket at once, without a goodbye (as a crashed server would). */
+  dropConnections(): void;
+  /** Stops answering (handshakes included); sockets stay open and input is queued. Survives restart(). */
+  pause(): void;
+  /** Answers everything queued since pause(), in order, and goes on answering. */
+  resume(): void;
+  /**
+   * Delays every answer, handshake messages included, by `ms` (0 = off); answers on a
+   * connection keep their order. Survives restart().
+   */
+  setLatency(ms: number): void;
+  /**
+   * Closes every connection and the listener, stays down for `downMs` (connects are refused),
+   * then listens again on the same port with the same data, id and name. Resolves once it
+   * listens again. With no argument it listens again at once (no gap).
+   *
+   * Rejects if the server is stopped, if stop() is called before it listens again (the server
+   * then stays stopped), or if the port cannot be bound again (the server is then stopped).
+   * Calls to restart(), stop() and start() take effect one after the other, in call order.
+   */
+  restart(options?: RestartOptions): Promise<void>;
+  /** Closes everything; idempotent. Afterwards no socket, timer or listener remains. */
+  stop(): Promise<void>;
+  /** Connection, handshake and query counts, as a new snapshot on each call. */
+  stats(): TestServerStats;
+}

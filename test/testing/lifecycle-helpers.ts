@@ -1,0 +1,57 @@
+// Helpers for the lifecycle tests (restart, stop/start, modes): a gate that holds a restart's
+// downtime until the test opens it, and bounded waits. Not a test file itself.
+import assert from 'node:assert/strict';
+import r from 'rethinkdb';
+import { openSocket } from './raw-client.js';
+
+/** A restart() `delay` the test controls: `entered` resolves when the server is down. */
+export interface Gate {
+  readonly delay: (ms: number) => Promise<void>;
+  /** Resolves with the `downMs` passed, once the server is down (its port refuses). */
+  readonly entered: Promise<number>;
+  /** Ends the downtime: the server listens again. */
+  open(): void;
+}
+
+export function gate(): Gate {
+  let entered!: (ms: number) => void;
+  let open!: () => void;
+  const enteredPromise = new Promise<number>((resolve) => (entered = resolve));
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return {
+    delay: (ms) => {
+      entered(ms);
+      return opened;
+    },
+    entered: enteredPromise,
+    open: () => open(),
+  };
+}
+
+/** Asserts that nothing listens on the port: a TCP connect is refused. */
+export async function assertRefused(port: number): Promise<void> {
+  await assert.rejects(openSocket(port), { code: 'ECONNREFUSED' });
+}
+
+/** The official driver's view of a server: SERVER_INFO's id and name. */
+export async function serverInfo(port: number): Promise<{ id: string; name: string }> {
+  const conn = await r.connect({ host: '127.0.0.1', port });
+  conn.on('error', () => {});
+  try {
+    const info = await (conn as unknown as { server(): Promise<{ id: string; name: string }> }).server();
+    return { id: info.id, name: info.name };
+  } finally {
+    await conn.close({ noreplyWait: false });
+  }
+}
+
+/** Counts of the handle kinds a server leaves behind, to compare with a baseline. */
+export function handleCounts(): number[] {
+  const info = process.getActiveResourcesInfo();
+  return ['TCPServerWrap', 'TCPSocketWrap', 'Timeout'].map((k) => info.filter((x) => x === k).length);
+}
+
+/** "Nothing more than before": leftovers of earlier tests may still be closing. */
+export function assertNoMoreHandles(baseline: readonly number[]): void {
+  handleCounts().forEach((n, i) => assert.ok(n <= (baseline[i] ?? 0), `resource ${i}: ${n} > ${baseline[i]}`));
+}
