@@ -51,7 +51,13 @@ export function handleCounts(): number[] {
   return ['TCPServerWrap', 'TCPSocketWrap', 'Timeout'].map((k) => info.filter((x) => x === k).length);
 }
 
-/** "Nothing more than before": leftovers of earlier tests may still be closing. */
-export function assertNoMoreHandles(baseline: readonly number[]): void {
+/**
+ * "Nothing more than before": leftovers of earlier tests may still be closing, and a client
+ * socket ended by a test leaves only once the peer's FIN is back, so this waits up to 2 s
+ * for the counts to come down (a bound on a wait, not a measurement).
+ */
+export async function assertNoMoreHandles(baseline: readonly number[]): Promise<void> {
+  const over = (): number[] => handleCounts().filter((n, i) => n > (baseline[i] ?? 0));
+  for (let i = 0; i < 400 && over().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
   handleCounts().forEach((n, i) => assert.ok(n <= (baseline[i] ?? 0), `resource ${i}: ${n} > ${baseline[i]}`));
 }

@@ -76,7 +76,7 @@ test('stop() during the downtime ends it at once: the server stays stopped and r
   await new Promise((resolve) => setImmediate(resolve));
   await assertRefused(server.port);
   await assert.rejects(server.restart(), /stopped/);
-  assertNoMoreHandles(baseline);
+  await assertNoMoreHandles(baseline);
 });
 
 test('restarts run one after the other; a delay that rejects still ends the downtime', () =>

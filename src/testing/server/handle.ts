@@ -35,21 +35,21 @@ export interface TestServerStats {
 export interface TestServer {
   /** The interface it listens on: the `host` option, `'127.0.0.1'` by default. */
   readonly host: string;
-  /** The port it listens on (the free one picked if the option was 0); kept across restart(). */
+  /** The port it listens on (the free one picked if the option was 0); kept across restart() and start(). */
   readonly port: number;
-  /** Server UUID, kept across restart(). */
+  /** Server UUID, kept across restart() and start(). */
   readonly id: string;
-  /** Server name (the `name` option or the generated one), kept across restart(). */
+  /** Server name (the `name` option or the generated one), kept across restart() and start(). */
   readonly name: string;
   /** Destroys every client socket at once, without a goodbye (as a crashed server would). */
   dropConnections(): void;
-  /** Stops answering (handshakes included); sockets stay open and input is queued. Survives restart(). */
+  /** Stops answering (handshakes included); sockets stay open and input is queued. Survives restart() and start(). */
   pause(): void;
   /** Answers everything queued since pause(), in order, and goes on answering. */
   resume(): void;
   /**
    * Delays every answer, handshake messages included, by `ms` (0 = off); answers on a
-   * connection keep their order. Survives restart().
+   * connection keep their order. Survives restart() and start().
    */
   setLatency(ms: number): void;
   /**
@@ -62,8 +62,19 @@ export interface TestServer {
    * Calls to restart(), stop() and start() take effect one after the other, in call order.
    */
   restart(options?: RestartOptions): Promise<void>;
-  /** Closes everything; idempotent. Afterwards no socket, timer or listener remains. */
+  /**
+   * Closes every connection and the listener and leaves the server down until start();
+   * idempotent (calls until the next start() share one promise). Afterwards no socket,
+   * timer or listener remains. A restart() in its downtime ends it at once.
+   */
   stop(): Promise<void>;
+  /**
+   * Listens again after stop(), on the same port with the same data (store), id, name and
+   * controls (pause, latency); resolves once it listens. On a running server it does nothing
+   * but wait for a restart() in progress. Rejects if the port cannot be bound again (taken
+   * meanwhile); the server then stays stopped.
+   */
+  start(): Promise<void>;
   /** Connection, handshake and query counts, as a new snapshot on each call. */
   stats(): TestServerStats;
 }

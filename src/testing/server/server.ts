@@ -116,6 +116,10 @@ class RunningTestServer implements TestServer {
     return this.lifecycle.stop();
   }
 
+  start(): Promise<void> {
+    return this.lifecycle.start();
+  }
+
   stats(): TestServerStats {
     return { connections: this.controls.connections.size, handshakes: this.counters.handshakes, queries: this.counters.queries };
   }
