@@ -61,3 +61,19 @@ export async function assertNoMoreHandles(baseline: readonly number[]): Promise<
   for (let i = 0; i < 400 && over().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
   handleCounts().forEach((n, i) => assert.ok(n <= (baseline[i] ?? 0), `resource ${i}: ${n} > ${baseline[i]}`));
 }
+
+/**
+ * Waits for a condition that settles through the event loop (a count the server keeps),
+ * checking every 5 ms; the 5 s bound is a hang guard, not a measurement.
+ */
+export async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(check(), `timed out waiting for ${what}`);
+}
+
+/** Tracks whether a promise has settled, without ever rejecting. */
+export function track<T>(promise: Promise<T>): { readonly settled: boolean; readonly done: Promise<unknown> } {
+  const state = { settled: false, done: promise.then(() => undefined, (err: unknown) => err) };
+  void state.done.then(() => (state.settled = true));
+  return state;
+}

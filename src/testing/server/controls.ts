@@ -1,8 +1,11 @@
-// The controls a test turns on a running server's connections: drop, pause/resume and
-// latency. They act on every connection open now and are handed to every new one, so that a
+// The controls a test turns on a running server's connections: drop, pause/resume, latency
+// and the failure modes (silent, zombie). They act on every connection open now and are handed to every new one, so that a
 // setting survives restart() and start().
 import type { Socket } from 'node:net';
 import type { ClientConnection } from './connection.js';
+import type { TestServerMode } from './handle.js';
+
+const MODES: ReadonlySet<string> = new Set<TestServerMode>(['normal', 'silent', 'zombie']);
 
 export class ConnectionControls {
   /** Client connections past TCP (and TLS) accept, until their socket closes. */
@@ -11,6 +14,7 @@ export class ConnectionControls {
   private readonly sockets = new Set<Socket>();
   paused = false;
   latencyMs = 0;
+  mode: TestServerMode = 'normal';
 
   /** Follows a socket from accept to close, so that drop() reaches it whatever its state. */
   track(socket: Socket): void {
@@ -48,5 +52,13 @@ export class ConnectionControls {
     if (!(Number.isFinite(ms) && ms >= 0)) throw new TypeError('setLatency(ms): ms must be a number >= 0');
     this.latencyMs = ms;
     for (const conn of this.connections) conn.setLatency(ms);
+  }
+
+  setMode(mode: TestServerMode): void {
+    if (typeof mode !== 'string' || !MODES.has(mode)) {
+      throw new TypeError(`setMode(mode): mode must be 'normal', 'silent' or 'zombie' (got ${String(mode)})`);
+    }
+    this.mode = mode;
+    for (const conn of this.connections) conn.setMode(mode);
   }
 }

@@ -19,6 +19,12 @@ export interface RestartOptions {
 }
 
 /**
+ * How a test server answers, set by {@link TestServer.setMode}: `'normal'`, or one of the
+ * ways a hung server fails (`'silent'`: no handshake; `'zombie'`: handshake, then no answer).
+ */
+export type TestServerMode = 'normal' | 'silent' | 'zombie';
+
+/**
  * A snapshot returned by {@link TestServer.stats}; reading it changes nothing. The counters
  * run from startTestServer() and are kept across restart(), stop() and start().
  */
@@ -27,8 +33,12 @@ export interface TestServerStats {
   readonly connections: number;
   /** Handshakes completed since start. */
   readonly handshakes: number;
-  /** Query frames served since start (noreply queries included). */
+  /** Query frames served since start (noreply queries included; not those a zombie dropped). */
   readonly queries: number;
+  /** Connections whose handshake went unanswered because the server was silent (each counted once). */
+  readonly ignoredHandshakes: number;
+  /** Query frames read and never answered because the server was a zombie. */
+  readonly ignoredQueries: number;
 }
 
 /** A running test server, as {@link startTestServer} resolves it. */
@@ -52,6 +62,27 @@ export interface TestServer {
    * connection keep their order. Survives restart() and start().
    */
   setLatency(ms: number): void;
+  /**
+   * Makes the server fail as a hung server does, or brings it back; sockets stay open in
+   * every mode, and the mode survives restart() and start().
+   *
+   * - `'silent'`: accepts TCP (and TLS) but never answers a handshake message, on new
+   *   connections and on those still in their handshake. Their bytes are read and dropped, so
+   *   such a connection never completes, even after `'normal'`. Connections past their
+   *   handshake go on working.
+   * - `'zombie'`: completes handshakes, then never answers a query (SERVER_INFO, CONTINUE,
+   *   STOP and NOREPLY_WAIT included), on new and open connections alike. Queries are read
+   *   and dropped: they stay unanswered after `'normal'`. Answers already held by latency or
+   *   pause() still leave.
+   * - `'normal'`: answers again, from now on.
+   *
+   * Unlike pause(), nothing is queued for later. In a test cluster the node stays listed in
+   * server_status: the other nodes do not know it is hung, which is what makes it dangerous.
+   * Throws a TypeError for any other value.
+   */
+  setMode(mode: TestServerMode): void;
+  /** The mode last set by setMode(); `'normal'` at start. */
+  readonly mode: TestServerMode;
   /**
    * Closes every connection and the listener, stays down for `downMs` (connects are refused),
    * then listens again on the same port with the same data, id and name. Resolves once it

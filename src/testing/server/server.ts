@@ -6,7 +6,7 @@ import { createServer as createTcpServer, type Server, type Socket } from 'node:
 import { createServer as createTlsServer } from 'node:tls';
 import { ClientConnection, type ServerCounters } from './connection.js';
 import { ConnectionControls } from './controls.js';
-import type { RestartOptions, TestServer, TestServerStats } from './handle.js';
+import type { RestartOptions, TestServer, TestServerMode, TestServerStats } from './handle.js';
 import type { UserDirectory } from './handshake.js';
 import { Lifecycle } from './lifecycle.js';
 import { createClusterMembership, type ClusterMembership } from './membership.js';
@@ -14,7 +14,7 @@ import { buildUsers, validateServerOptions, type TestServerOptions } from './opt
 import type { EvalContext, UserDescriptor } from './reql/types.js';
 import { Store } from './store.js';
 
-export type { RestartOptions, TestServer, TestServerStats } from './handle.js';
+export type { RestartOptions, TestServer, TestServerMode, TestServerStats } from './handle.js';
 export type { TestServerOptions } from './options.js';
 
 class RunningTestServer implements TestServer {
@@ -26,7 +26,7 @@ class RunningTestServer implements TestServer {
   /** Set while listening: what queries evaluate against; undefined turns new sockets away. */
   private ctx: EvalContext | undefined;
   private readonly controls = new ConnectionControls();
-  private readonly counters: ServerCounters = { handshakes: 0, queries: 0 };
+  private readonly counters: ServerCounters = { handshakes: 0, queries: 0, ignoredHandshakes: 0, ignoredQueries: 0 };
   private readonly users: UserDirectory;
   /** rethinkdb.users rows: names, and whether a password is set. */
   private readonly userRows: readonly UserDescriptor[];
@@ -86,7 +86,7 @@ class RunningTestServer implements TestServer {
     const { controls } = this;
     const conn = new ClientConnection(
       socket,
-      { users: this.users, ctx, counters: this.counters, paused: controls.paused, latencyMs: controls.latencyMs },
+      { users: this.users, ctx, counters: this.counters, paused: controls.paused, latencyMs: controls.latencyMs, mode: controls.mode },
       (closed) => controls.remove(closed),
     );
     controls.add(conn);
@@ -108,6 +108,14 @@ class RunningTestServer implements TestServer {
     this.controls.setLatency(ms);
   }
 
+  get mode(): TestServerMode {
+    return this.controls.mode;
+  }
+
+  setMode(mode: TestServerMode): void {
+    this.controls.setMode(mode);
+  }
+
   restart(options?: RestartOptions): Promise<void> {
     return this.lifecycle.restart(options);
   }
@@ -121,7 +129,8 @@ class RunningTestServer implements TestServer {
   }
 
   stats(): TestServerStats {
-    return { connections: this.controls.connections.size, handshakes: this.counters.handshakes, queries: this.counters.queries };
+    const { handshakes, queries, ignoredHandshakes, ignoredQueries } = this.counters;
+    return { connections: this.controls.connections.size, handshakes, queries, ignoredHandshakes, ignoredQueries };
   }
 
   private async closeListener(): Promise<void> {
