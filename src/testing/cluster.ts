@@ -47,6 +47,8 @@ export interface TestCluster {
   addNode(): Promise<TestServer>;
   /** Stops every node (and waits for pending addNode() calls); idempotent. */
   stop(): Promise<void>;
+  /** stop(), for `await using cluster = await startTestCluster(...)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 export const MAX_CLUSTER_NODES = 16;
@@ -119,6 +121,10 @@ class RunningTestCluster implements TestCluster {
       await Promise.all(this.started.map((node) => node.stop()));
     })();
     return this.stopping;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
   }
 }
 

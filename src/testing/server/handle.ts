@@ -108,4 +108,6 @@ export interface TestServer {
   start(): Promise<void>;
   /** Connection, handshake and query counts, as a new snapshot on each call. */
   stats(): TestServerStats;
+  /** stop(), for `await using server = await startTestServer(...)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }

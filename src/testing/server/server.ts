@@ -128,6 +128,10 @@ class RunningTestServer implements TestServer {
     return this.lifecycle.start();
   }
 
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+
   stats(): TestServerStats {
     const { handshakes, queries, ignoredHandshakes, ignoredQueries } = this.counters;
     return { connections: this.controls.connections.size, handshakes, queries, ignoredHandshakes, ignoredQueries };
