@@ -79,6 +79,18 @@ test('stop() during the downtime ends it at once: the server stays stopped and r
   await assertNoMoreHandles(baseline);
 });
 
+test('stop() while restart() is still closing skips the downtime altogether', async () => {
+  const baseline = handleCounts();
+  const server = await startTestServer();
+  const timed = server.restart({ downMs: 60_000 });
+  // A few microtask turns: the restart step has begun closing the listener, not yet its gap.
+  for (let i = 0; i < 3; i++) await Promise.resolve();
+  await server.stop();
+  await assert.rejects(timed, /stays stopped/);
+  await assertRefused(server.port);
+  await assertNoMoreHandles(baseline);
+});
+
 test('restarts run one after the other; a delay that rejects still ends the downtime', () =>
   withServer(async (server) => {
     const first = gate();

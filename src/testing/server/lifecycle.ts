@@ -65,7 +65,8 @@ export class Lifecycle {
     return this.step(async () => {
       if (this.stopWanted()) throw stoppedError();
       await this.close();
-      if (downMs > 0 || delay !== undefined) await this.gap(downMs, delay);
+      // A stop() that came while closing finds no gap to end yet: skip it.
+      if (!this.stopWanted() && (downMs > 0 || delay !== undefined)) await this.gap(downMs, delay);
       if (this.stopWanted()) throw stoppedError();
       await this.open();
     });
