@@ -1,7 +1,8 @@
 // One client socket from accept to close: the handshake, then the query session. Every byte
 // the server sends goes through an ordered outbox so that pause(), resume() and setLatency()
 // hold or delay answers without ever reordering them, and answers produced by one incoming
-// chunk leave in a single write.
+// chunk leave in a single write. The mode (setMode) decides whether input is answered at all:
+// a silent connection drops its handshake, a zombie one its queries.
 import type { Socket } from 'node:net';
 import { FrameReader, MAX_QUERY_SIZE, encodeFrame } from './framing.js';
 import type { TestServerMode } from './handle.js';
