@@ -1,8 +1,8 @@
 // startTestCluster(): several test servers over one Store and one membership, so that every
 // node serves the same data and lists every live node in rethinkdb.server_status and
 // server_config, as a real RethinkDB cluster does. Each node is a plain TestServer: it can
-// be dropped, paused, slowed, restarted or stopped alone, which is what a pool's failover
-// and discovery tests need.
+// be dropped, paused, slowed, made silent or a zombie, restarted (with a downtime), stopped
+// and started again alone, which is what a pool's failover and discovery tests need.
 import { createClusterMembership, type ClusterMembership } from './server/membership.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './server/server.js';
 import { Store } from './server/store.js';
@@ -33,11 +33,18 @@ export interface TestClusterOptions {
  * A running test cluster, as {@link startTestCluster} resolves it: nodes sharing one Store
  * and one {@link ClusterMembership}. Control each node through its own {@link TestServer}
  * handle; the data is shared, so it survives any node's restart() or stop().
+ *
+ * Membership, as every node's server_status and server_config show it: a node is listed
+ * while it listens. During a restart()'s downtime and while stopped it is not listed (a real
+ * cluster lists only connected servers); when it listens again it is listed in its old
+ * place, with the same id, name and port. A silent or zombie node (setMode()) stays listed:
+ * the other nodes do not see that it no longer answers clients.
  */
 export interface TestCluster {
   /**
    * Every node started so far, in start order (`nodes[0]` is `repool_node_1`); nodes added
-   * with addNode() come last. A node stopped on its own stays here (and is stopped).
+   * with addNode() come last. A node stopped on its own stays here, and its start() brings it
+   * back.
    */
   readonly nodes: readonly TestServer[];
   /**
@@ -45,8 +52,13 @@ export interface TestCluster {
    * fourth); the others list it as soon as this resolves. A cluster holds at most 16 nodes.
    */
   addNode(): Promise<TestServer>;
-  /** Stops every node (and waits for pending addNode() calls); idempotent. */
+  /**
+   * Stops every node (and waits for pending addNode() calls), ending any node's restart()
+   * downtime at once; idempotent. A node start()ed again afterwards is the caller's to stop.
+   */
   stop(): Promise<void>;
+  /** stop(), for `await using cluster = await startTestCluster(...)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 export const MAX_CLUSTER_NODES = 16;
@@ -119,6 +131,10 @@ class RunningTestCluster implements TestCluster {
       await Promise.all(this.started.map((node) => node.stop()));
     })();
     return this.stopping;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
   }
 }
 

@@ -1,8 +1,10 @@
 // A TCP proxy that sits between a client (a pool, a driver) and a server (usually the test
 // server) and injects the network faults a pool must survive: latency, resets, a silent
-// network (blackhole) and refused connections.
+// network (blackhole) and refused connections. While the target is down it accepts and closes,
+// as the load balancers in front of real deployments do.
 import * as net from 'node:net';
-import { Lane } from './fault-proxy/lane.js';
+import { checkOptions } from './fault-proxy/options.js';
+import { Pair, reset, type PairContext } from './fault-proxy/pair.js';
 
 /** Where the proxy forwards to. Any object with `host` and `port`, e.g. a test-server handle. */
 export interface FaultProxyTarget {
@@ -26,6 +28,14 @@ export interface FaultProxyOptions {
   port?: number;
   /** Address to listen on. @default '127.0.0.1' */
   host?: string;
+  /**
+   * What a client sees when the target cannot be reached (its connect is refused: the server
+   * is stopped, or down in a restart). `'close'`: the connection is accepted, then closed at
+   * once without a byte, as HAProxy, Docker's port mapping or a Kubernetes Service do (the
+   * official driver's connect then hangs until its own `timeout`). `'reset'`: accepted, then
+   * reset (RST), which drivers see as a failed connect at once. @default 'close'
+   */
+  whenTargetDown?: 'close' | 'reset';
 }
 
 /** A snapshot returned by {@link FaultProxy.stats}; reading it changes nothing. Counts run from start. */
@@ -36,6 +46,11 @@ export interface FaultProxyStats {
   accepted: number;
   /** Client connections closed at once because `refuse(true)` was on. */
   refused: number;
+  /**
+   * Client connections accepted, then closed (or reset, see `whenTargetDown`) because the
+   * target could not be reached.
+   */
+  targetDown: number;
   /** Bytes written to the target (dropped bytes are not counted). */
   bytesUp: number;
   /** Bytes written to clients (dropped bytes are not counted). */
@@ -81,59 +96,8 @@ export interface FaultProxy {
   stats(): FaultProxyStats;
   /** Closes the listener and every connection; idempotent. No socket or timer remains. */
   stop(): Promise<void>;
-}
-
-/** One client connection and its connection to the target. */
-interface Pair {
-  readonly client: net.Socket;
-  readonly upstream: net.Socket;
-  readonly up: Lane;
-  readonly down: Lane;
-  /** The target closed while blackholed: how, to be passed on when the blackhole ends. */
-  heldClose: { hadError: boolean } | undefined;
-}
-
-function fail(name: string, must: string, got: unknown): never {
-  throw new TypeError(`startFaultProxy: ${name} must be ${must} (got ${String(got)})`);
-}
-
-function checkPort(name: string, value: unknown, min: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 65535) {
-    fail(name, `an integer from ${min} to 65535`, value);
-  }
-}
-
-function checkHost(name: string, value: unknown): void {
-  if (typeof value !== 'string' || value === '') fail(name, 'a non-empty string', value);
-}
-
-function checkOptions(options: unknown): asserts options is FaultProxyOptions {
-  if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
-  const o = options as Record<string, unknown>;
-  const target = o['target'];
-  if (typeof target !== 'object' || target === null) {
-    fail('options.target', 'an object with host and port', target);
-  }
-  const t = target as Record<string, unknown>;
-  checkHost('options.target.host', t['host']);
-  checkPort('options.target.port', t['port'], 1);
-  if (o['port'] !== undefined) checkPort('options.port', o['port'], 0);
-  if (o['host'] !== undefined) checkHost('options.host', o['host']);
-}
-
-/** Closes a socket with an RST where Node can (an open TCP socket), else plainly. */
-function reset(socket: net.Socket): void {
-  if (socket.destroyed) return;
-  // resetAndDestroy() on a socket still connecting waits for the connection: do not wait.
-  if (socket.connecting) {
-    socket.destroy();
-    return;
-  }
-  try {
-    socket.resetAndDestroy();
-  } catch {
-    socket.destroy();
-  }
+  /** stop(), for `await using proxy = await startFaultProxy(...)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -146,11 +110,18 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const pairs = new Set<Pair>();
   /** Every socket the proxy owns, so that stop() leaves none behind. */
   const sockets = new Set<net.Socket>();
-  const counts = { connections: 0, accepted: 0, refused: 0, bytesUp: 0, bytesDown: 0 };
+  const counts = { connections: 0, accepted: 0, refused: 0, targetDown: 0, bytesUp: 0, bytesDown: 0 };
   let latencyMs = 0;
   let blackholed = false;
   let refusing = false;
   let stopping: Promise<void> | undefined;
+  const context: PairContext = {
+    counts,
+    latencyMs: () => latencyMs,
+    blackholed: () => blackholed,
+    whenTargetDown: options.whenTargetDown ?? 'close',
+    done: (pair) => pairs.delete(pair),
+  };
 
   function own(socket: net.Socket): void {
     sockets.add(socket);
@@ -158,21 +129,6 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     socket.on('error', () => {});
     socket.once('close', () => sockets.delete(socket));
     socket.setNoDelay(true);
-  }
-
-  /** Passes on a close of `from` to the other side: an RST as an RST, a clean close as an end. */
-  function passClose(pair: Pair, fromClient: boolean, hadError: boolean): void {
-    const other = fromClient ? pair.upstream : pair.client;
-    // Nothing more can reach the side that closed.
-    (fromClient ? pair.down : pair.up).clear();
-    if (hadError) {
-      pair.up.clear();
-      pair.down.clear();
-      reset(other);
-    } else {
-      // What the closed side sent before closing is still delivered, then the other side ends.
-      (fromClient ? pair.up : pair.down).end(latencyMs);
-    }
   }
 
   function onConnection(client: net.Socket): void {
@@ -187,34 +143,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     counts.connections += 1;
     const upstream = net.connect({ host: target.host, port: target.port });
     own(upstream);
-    const pair: Pair = {
-      client,
-      upstream,
-      up: new Lane(client, upstream, (n) => (counts.bytesUp += n)),
-      down: new Lane(upstream, client, (n) => (counts.bytesDown += n)),
-      heldClose: undefined,
-    };
-    pairs.add(pair);
-    upstream.once('connect', () => pair.up.flush());
-    client.on('data', (chunk: Buffer) => {
-      if (!blackholed) pair.up.push(chunk, latencyMs);
-    });
-    upstream.on('data', (chunk: Buffer) => {
-      if (!blackholed) pair.down.push(chunk, latencyMs);
-    });
-    client.once('close', (hadError) => {
-      counts.connections -= 1;
-      passClose(pair, true, hadError);
-      if (upstream.destroyed) pairs.delete(pair);
-    });
-    upstream.once('close', (hadError) => {
-      if (blackholed && !client.destroyed) {
-        pair.heldClose = { hadError };
-        return;
-      }
-      passClose(pair, false, hadError);
-      if (client.destroyed) pairs.delete(pair);
-    });
+    pairs.add(new Pair(client, upstream, context));
   }
 
   const server = net.createServer(onConnection);
@@ -230,6 +159,23 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   });
   const address = server.address() as net.AddressInfo;
 
+  function stop(): Promise<void> {
+    if (stopping !== undefined) return stopping;
+    const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const pair of pairs) pair.clear();
+    pairs.clear();
+    // Wait for every socket's 'close' (its handle is gone by then), target sides included,
+    // which server.close() alone does not cover. A socket leaves `sockets` on its 'close',
+    // so every one still there has that event to come.
+    const socketsClosed = [...sockets].map((socket) => {
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.destroy();
+      return closed;
+    });
+    stopping = Promise.all([listenerClosed, ...socketsClosed]).then(() => undefined);
+    return stopping;
+  }
+
   return {
     host: address.address,
     port: address.port,
@@ -240,31 +186,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       latencyMs = ms;
     },
     resetAll(): void {
-      for (const pair of pairs) {
-        pair.up.clear();
-        pair.down.clear();
-        reset(pair.client);
-        reset(pair.upstream);
-      }
+      for (const pair of pairs) pair.resetBoth();
     },
     blackhole(on: boolean): void {
       if (typeof on !== 'boolean') throw new TypeError(`blackhole: on must be a boolean (got ${String(on)})`);
       blackholed = on;
-      if (on) {
-        // Chunks already held for latency are lost with the rest.
-        for (const pair of pairs) {
-          pair.up.clear();
-          pair.down.clear();
-        }
-        return;
-      }
-      for (const pair of pairs) {
-        const held = pair.heldClose;
-        if (held === undefined) continue;
-        pair.heldClose = undefined;
-        passClose(pair, false, held.hadError);
-        if (pair.client.destroyed) pairs.delete(pair);
-      }
+      // Chunks already held for latency are lost with the rest.
+      if (on) for (const pair of pairs) pair.clear();
+      else for (const pair of [...pairs]) pair.releaseHeldClose();
     },
     refuse(on: boolean): void {
       if (typeof on !== 'boolean') throw new TypeError(`refuse: on must be a boolean (got ${String(on)})`);
@@ -273,24 +202,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     stats(): FaultProxyStats {
       return { ...counts };
     },
-    stop(): Promise<void> {
-      if (stopping !== undefined) return stopping;
-      const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const pair of pairs) {
-        pair.up.clear();
-        pair.down.clear();
-      }
-      pairs.clear();
-      // Wait for every socket's 'close' (its handle is gone by then), target sides included,
-      // which server.close() alone does not cover. A socket leaves `sockets` on its 'close',
-      // so every one still there has that event to come.
-      const socketsClosed = [...sockets].map((socket) => {
-        const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-        socket.destroy();
-        return closed;
-      });
-      stopping = Promise.all([listenerClosed, ...socketsClosed]).then(() => undefined);
-      return stopping;
-    },
+    stop,
+    [Symbol.asyncDispose]: stop,
   };
 }

@@ -1,7 +1,8 @@
 // Public entry of `async-repool/testing`: the embedded RethinkDB-protocol test server and
 // the fault proxy, for testing pools and the code that uses them.
 export { startTestServer } from './server/server.js';
-export type { TestServer, TestServerOptions, TestServerStats } from './server/server.js';
+export type { RestartOptions, TestServer, TestServerMode, TestServerStats } from './server/handle.js';
+export type { TestServerOptions } from './server/options.js';
 export { createClusterMembership } from './server/membership.js';
 export type { ClusterMembership } from './server/membership.js';
 export type { ServerDescriptor } from './server/reql/types.js';

@@ -1,9 +1,11 @@
 // One client socket from accept to close: the handshake, then the query session. Every byte
 // the server sends goes through an ordered outbox so that pause(), resume() and setLatency()
 // hold or delay answers without ever reordering them, and answers produced by one incoming
-// chunk leave in a single write.
+// chunk leave in a single write. The mode (setMode) decides whether input is answered at all:
+// a silent connection drops its handshake, a zombie one its queries.
 import type { Socket } from 'node:net';
 import { FrameReader, MAX_QUERY_SIZE, encodeFrame } from './framing.js';
+import type { TestServerMode } from './handle.js';
 import { Handshake, type UserDirectory } from './handshake.js';
 import { clientError, errorResponse } from './reql/errors.js';
 import type { EvalContext } from './reql/types.js';
@@ -12,6 +14,10 @@ import { Session, type QueryCounters } from './session.js';
 export interface ServerCounters extends QueryCounters {
   /** Handshakes completed. */
   handshakes: number;
+  /** Connections whose handshake went unanswered in silent mode (each counted once). */
+  ignoredHandshakes: number;
+  /** Query frames read and never answered in zombie mode. */
+  ignoredQueries: number;
 }
 
 export interface ConnectionSettings {
@@ -20,6 +26,7 @@ export interface ConnectionSettings {
   readonly counters: ServerCounters;
   readonly paused: boolean;
   readonly latencyMs: number;
+  readonly mode: TestServerMode;
 }
 
 interface Delayed {
@@ -43,6 +50,9 @@ export class ClientConnection {
   private readonly reader = new FrameReader();
   private paused: boolean;
   private latencyMs: number;
+  private mode: TestServerMode;
+  /** Handshake bytes were dropped in silent mode: this connection can never complete it. */
+  private silenced = false;
   private pendingInput: Buffer[] = [];
   private delayed: Delayed[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -60,6 +70,7 @@ export class ClientConnection {
   ) {
     this.paused = settings.paused;
     this.latencyMs = settings.latencyMs;
+    this.mode = settings.mode;
     this.handshake = new Handshake(settings.users, {
       send: (bytes) => this.emit(bytes, false),
       fail: (bytes) => this.emit(bytes, true),
@@ -93,6 +104,11 @@ export class ClientConnection {
     this.latencyMs = ms;
   }
 
+  /** Applies to the input read from now on; what was already answered (or held) still goes. */
+  setMode(mode: TestServerMode): void {
+    this.mode = mode;
+  }
+
   destroy(): void {
     this.socket.destroy();
   }
@@ -122,6 +138,11 @@ export class ClientConnection {
   }
 
   private feedHandshake(chunk: Buffer): void {
+    if (this.silenced || this.mode === 'silent') {
+      if (!this.silenced) this.settings.counters.ignoredHandshakes++;
+      this.silenced = true;
+      return;
+    }
     const progress = this.handshake?.feed(chunk);
     if (!progress?.done) return;
     this.handshake = undefined;
@@ -132,8 +153,18 @@ export class ClientConnection {
 
   private feedFrames(chunk: Buffer): void {
     const session = this.session as Session;
-    const tooBig = this.reader.push(chunk, (token, body) => session.handleFrame(token, body));
+    const { counters } = this.settings;
+    const tooBig = this.reader.push(chunk, (token, body) => {
+      // Parsed in every mode, so that the stream is still in step when the mode is normal again.
+      if (this.mode === 'zombie') counters.ignoredQueries++;
+      else session.handleFrame(token, body);
+    });
     if (!tooBig) return;
+    if (this.mode === 'zombie') {
+      // A zombie says nothing, not even a refusal: stop reading, keep the socket open.
+      this.closing = true;
+      return;
+    }
     // The real server refuses the query and closes the connection; we never buffer the body.
     const message = `Query size (${tooBig.size}) greater than maximum (${MAX_QUERY_SIZE}).`;
     this.emit(encodeFrame(tooBig.token, errorResponse(clientError(message))), true);

@@ -4,15 +4,17 @@ import type { ServerDescriptor } from './reql/types.js';
 
 /**
  * The live servers of one test cluster, made by {@link createClusterMembership}. Servers
- * given it as their `cluster` option register on listen and unregister on restart() and
- * stop() by themselves; tests normally only pass it around.
+ * given it as their `cluster` option register whenever they listen (start, restart(),
+ * start()) and unregister whenever they stop listening (restart() and its downtime, stop()),
+ * by themselves; a silent or zombie server stays registered. Tests normally only pass it
+ * around.
  */
 export interface ClusterMembership {
-  /** Adds a server, or replaces the descriptor with the same id (after a restart). */
+  /** Adds a server, or replaces the descriptor with the same id (after a restart or start()). */
   register(server: ServerDescriptor): void;
   /**
    * Removes the server with this id; nothing happens if it is not listed. It keeps its place
-   * in the order, so registering it again (a restart) puts it back where it was.
+   * in the order, so registering it again (a restart, a start()) puts it back where it was.
    */
   unregister(id: string): void;
   /** Live servers, in the order they first registered. */
