@@ -134,7 +134,7 @@ cat > check-types.ts <<'EOF'
 import r from 'rethinkdb';
 import {
   AsyncConnectionPool, PoolError, PoolTimeoutError, PoolClosedError, PoolQueueFullError, PoolConnectError,
-  PoolAuthError, PoolReleaseError,
+  PoolAuthError, PoolReleaseError, PoolConnectionLostError, PoolQueryTimeoutError, PoolUnavailableError,
   type AcquireOptions, type CloseReason, type Connector, type PoolErrorCode, type PoolEvents, type PoolOptions,
   type PoolStats, type ReleasePoolOptions,
 } from 'async-repool';
@@ -171,15 +171,27 @@ try {
     void code;
   }
 }
-void [PoolClosedError, PoolQueueFullError, PoolReleaseError];
+void [PoolClosedError, PoolQueueFullError, PoolReleaseError, PoolQueryTimeoutError, PoolUnavailableError];
+try {
+  await pool.run(r.expr(3), { timeoutMs: 1_000, retry: true });
+} catch (err) {
+  if (err instanceof PoolConnectionLostError) {
+    const sent: boolean = err.sent;
+    void sent;
+  }
+}
 const stats: PoolStats = pool.stats();
 const size: number = stats.size + stats.idle + stats.leased + stats.opening + stats.waiting;
 pool.on('close', (e) => {
   const reason: CloseReason = e.reason;
   void reason;
 }).on('acquire', (e: PoolEvents['acquire']) => void e.waitedMs);
-// @ts-expect-error no event is named `error`
+// `error` listeners are accepted (node:events' once()/on() add one); the pool never emits it.
 pool.on('error', () => {});
+// @ts-expect-error no such event
+pool.on('nope', () => {});
+// @ts-expect-error connect options are the driver's: a misspelled key does not compile
+void (() => new AsyncConnectionPool({ hots: 'db1' }));
 const release: ReleasePoolOptions = { timeoutMs: 1_000 };
 await pool.releasePool(release);
 

@@ -1,44 +1,50 @@
-// Discovery: reads `rethinkdb.server_status` from a live server (through the driver's own
-// query, see DiscoveryConnector) at start and then every `discoveryIntervalMs`, and makes
-// the pool's servers match what it lists. A failed round changes nothing: servers are only
-// removed when a server that answers no longer lists them.
+// Discovery: reads `rethinkdb.server_status` from a live server at start and then every
+// `discoveryIntervalMs`, and makes the pool's servers match what it lists. Servers are
+// known by their id, not by the address they are reached at. A round has a deadline
+// (`pingTimeoutMs`): a lost answer is a failed round, never a stop. A failed round changes
+// nothing: servers are only removed when a server that answers no longer lists them.
 import { isIP } from 'node:net';
-import type { PoolEmitter } from '../pool/events.js';
-import type { ServerAddress } from '../pool/options.js';
-import { addressLabel } from './options.js';
+import { backgroundTimer, type Clock, type TimerHandle } from '../core/clock.js';
+import { withDeadline } from '../core/deadline.js';
+import type { Notifier } from '../core/notifier.js';
+import type { ServerAddress } from '../core/options.js';
 
-/** What discovery changes: the pool's set of servers (cluster/servers.ts). */
+/** A server as `server_status` lists it. */
+export interface ListedServer {
+  readonly id: string | undefined;
+  readonly address: ServerAddress;
+}
+
+/** What discovery changes: the pool's set of servers (membership.ts). */
 export interface DiscoveryTarget {
   readonly seedHosts: readonly string[];
-  reconcile(found: readonly ServerAddress[]): Promise<void>;
+  reconcile(found: readonly ListedServer[]): Promise<void>;
 }
 
 export class Discovery {
-  #timer: ReturnType<typeof setInterval> | undefined = undefined;
+  #timer: TimerHandle | undefined = undefined;
   #round: Promise<void> | undefined = undefined;
   #first: Promise<void> | undefined = undefined;
   #stopped = false;
 
   /**
    * @param read the `server_status` rows, read on a connection of the pool.
-   * @param set the servers to keep in line with them.
+   * @param deadlineMs longest a round's read may take.
    */
   constructor(
-    private readonly set: DiscoveryTarget,
+    private readonly target: DiscoveryTarget,
     private readonly read: () => Promise<unknown[]>,
     private readonly intervalMs: number,
-    private readonly emitter: PoolEmitter,
+    private readonly deadlineMs: number,
+    private readonly clock: Clock,
+    private readonly notify: Notifier,
   ) {}
 
   /** Starts the rounds (idempotent); resolves when the first round is over. */
   start(): Promise<void> {
     if (this.#stopped) return Promise.resolve();
-    if (this.#first === undefined) {
-      this.#timer = setInterval(() => void this.refresh(), this.intervalMs);
-      this.#timer.unref(); // background work never keeps a program alive
-      // Not now: start() may run inside the open of a connection, before it is usable.
-      this.#first = Promise.resolve().then(() => this.refresh());
-    }
+    // Not now: start() may run inside the open of a connection, before it is usable.
+    this.#first ??= Promise.resolve().then(() => this.refresh()).finally(() => this.#schedule());
     return this.#first;
   }
 
@@ -52,42 +58,50 @@ export class Discovery {
 
   stop(): void {
     this.#stopped = true;
-    clearInterval(this.#timer);
+    if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return;
+    this.#timer = backgroundTimer(this.clock, () => {
+      this.#timer = undefined;
+      void this.refresh().finally(() => this.#schedule());
+    }, this.intervalMs);
   }
 
   async #run(): Promise<void> {
     if (this.#stopped) return;
-    let found: ServerAddress[];
+    let found: ListedServer[];
     try {
-      found = addressesFrom(await this.read(), this.set.seedHosts);
+      const rows = await withDeadline(this.clock, this.read(), this.deadlineMs, 'the read of rethinkdb.server_status');
+      found = serversFrom(rows, this.target.seedHosts);
       if (found.length === 0) throw new Error('rethinkdb.server_status listed no server with an address and a reql_port');
     } catch (error) {
-      if (!this.#stopped && this.emitter.has('discoveryError')) this.emitter.emit('discoveryError', { error });
+      if (!this.#stopped) this.notify.event('discoveryError', () => ({ error }));
       return;
     }
-    if (!this.#stopped) await this.set.reconcile(found);
+    if (!this.#stopped) await this.target.reconcile(found);
   }
 }
 
 /**
- * The driver address of each `server_status` row: `network.reql_port` with one of
- * `network.canonical_addresses[].host` (`network.hostname` if none), chosen so that the
- * pool reaches the servers as it reaches its seeds: a seed's own (non-loopback) host if
- * listed; else, when a seed is reached over loopback (`127.0.0.1`, `localhost`, `::1`), that
- * same host for every server that lists a loopback address, as long as the port tells the
- * servers apart (all nodes on one machine); else a non-loopback address of the seed's
- * family (IPv4, IPv6 or name).
+ * The servers of `server_status` rows: each one's id and driver address, `network.reql_port`
+ * with one of `network.canonical_addresses[].host` (`network.hostname` if none), chosen so
+ * that the pool reaches the servers as it reaches its seeds: a seed's own (non-loopback) host
+ * if listed; else, when a seed is reached over loopback, that same host for every server that
+ * lists a loopback address, as long as the port tells the servers apart (all nodes on one
+ * machine); else a non-loopback address of the seed's family (IPv4, IPv6 or name).
  */
-export function addressesFrom(rows: readonly unknown[], seedHosts: readonly string[]): ServerAddress[] {
+export function serversFrom(rows: readonly unknown[], seedHosts: readonly string[]): ListedServer[] {
   const loopbackSeed = seedHosts.find(isLoopback);
   const family = seedHosts.length > 0 ? isIP(seedHosts[0]!) : 4;
   const parsed = rows.map(parseRow).filter((r) => r !== undefined);
   // Loopback host + port identifies a node only if no two nodes share the port.
   const loopbackPorts = new Map<number, number>();
   for (const r of parsed) if (r.hosts.some(isLoopback)) loopbackPorts.set(r.port, (loopbackPorts.get(r.port) ?? 0) + 1);
-  const out = new Map<string, ServerAddress>();
-  for (const { hosts, port } of parsed) {
+  const out: ListedServer[] = [];
+  for (const { id, hosts, port } of parsed) {
     const remote = hosts.filter((h) => !isLoopback(h));
     const viaLoopback = loopbackSeed !== undefined && hosts.some(isLoopback) && loopbackPorts.get(port) === 1
       ? loopbackSeed
@@ -95,14 +109,14 @@ export function addressesFrom(rows: readonly unknown[], seedHosts: readonly stri
     const host = remote.find((h) => seedHosts.includes(h)) ?? viaLoopback ??
       remote.find((h) => isIP(h) === family) ?? remote[0] ?? hosts[0];
     if (host === undefined) continue;
-    const address = { host, port };
-    out.set(addressLabel(address), address);
+    out.push({ id, address: { host, port } });
   }
-  return [...out.values()];
+  return out;
 }
 
-function parseRow(row: unknown): { hosts: string[]; port: number } | undefined {
-  const network = (row as { network?: unknown } | null)?.network as
+function parseRow(row: unknown): { id: string | undefined; hosts: string[]; port: number } | undefined {
+  const r = row as { id?: unknown; network?: unknown } | null;
+  const network = r?.network as
     | { canonical_addresses?: unknown; hostname?: unknown; reql_port?: unknown }
     | null
     | undefined;
@@ -115,7 +129,7 @@ function parseRow(row: unknown): { hosts: string[]; port: number } | undefined {
       .filter((h): h is string => typeof h === 'string' && h !== '')
     : [];
   const hosts = listed.length > 0 ? listed : typeof network.hostname === 'string' ? [network.hostname] : [];
-  return { hosts, port };
+  return { id: typeof r?.id === 'string' ? r.id : undefined, hosts, port };
 }
 
 function isLoopback(host: string): boolean {

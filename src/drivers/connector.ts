@@ -1,5 +1,7 @@
-// The only thing the pool knows about a driver. Deadlines on `ping` and `close` are the
-// pool's job; a connector just does the operation.
+// The only thing the pool knows about a driver. Deadlines on every call are the pool's job;
+// a connector just does the operation. The built-in connectors add hooks under a symbol
+// (DRIVER_HOOKS) that no user connector can collide with; driver.ts fills in what a
+// connector lacks.
 
 /**
  * Connects a driver to the pool. `C` is the driver's connection, `O` its connect options.
@@ -9,11 +11,10 @@ export interface Connector<C, O = unknown> {
   /**
    * Opens one connection with the user's connect options (given unchanged).
    *
-   * `signal` aborts when the pool no longer wants the connection (`releasePool()` while the
-   * attempt is in flight). A connector should then stop at once: cancel its timers, destroy
-   * its socket and reject. One that ignores it still works: the pool stops waiting at the
-   * abort, and closes the connection if it opens later; but its socket and timers may then
-   * keep the process alive until the driver's own connect timeout.
+   * `signal` aborts when the pool no longer wants the connection (its `connectTimeoutMs`
+   * passed, or `releasePool()`). A connector should then stop at once: destroy its socket
+   * and reject. One that ignores it still works: the pool stops waiting at the abort and
+   * closes the connection if it opens later.
    */
   connect(options: O, signal?: AbortSignal): Promise<C>;
   /** Closes a connection; must not wait for the server to agree. */
@@ -36,17 +37,58 @@ export interface DiscoveryConnector<C, O = unknown> extends Connector<C, O> {
   serverStatus(conn: C): Promise<unknown[]>;
 }
 
-/**
- * Internal hook of the built-in connectors (not part of {@link Connector}): corks the
- * connection's socket until the end of the current tick, so that the queries `run()` sends
- * in one tick leave in one write. Under a symbol, so that no user connector's own method
- * can be mistaken for it.
- */
-export const BATCH_WRITES: unique symbol = Symbol('async-repool.batchWrites');
+/** A server's identity, as SERVER_INFO answers it. */
+export interface ServerIdentity {
+  readonly id: string;
+  readonly name: string;
+}
 
-/** A connector as the pool holds it: the public interface plus the built-in hooks. */
-export interface DriverAdapter<C, O = unknown> extends Connector<C, O> {
-  [BATCH_WRITES]?(conn: C): void;
+/** The socket-level facts the pool needs (both drivers run over a net.Socket). */
+export interface SocketLike {
+  setKeepAlive(enable: boolean, initialDelay?: number): unknown;
+  ref(): unknown;
+  unref(): unknown;
+}
+
+/** What the built-in connectors add to the {@link Connector} interface (internal). */
+export interface DriverHooks<C> {
+  /** Corks the socket until the end of the tick: the queries of one tick leave in one write. */
+  batchWrites(conn: C): void;
+  /** The server's id and name (SERVER_INFO). */
+  identify(conn: C): Promise<ServerIdentity>;
+  /** Reads from the socket so far: a heartbeat sees whether anything arrived. */
+  received(conn: C): number;
+  /** What a lessee may change on the connection object (its default db), to restore on release. */
+  session(conn: C): unknown;
+  /** Puts back a session taken by `session()`, and the pool's own listeners if a lessee removed them. */
+  restore(conn: C, session: unknown): void;
+  /** The token the next query sent on `conn` gets. */
+  nextToken(conn: C): number;
+  /** Sends STOP for a query in flight and forgets its answer. */
+  stopQuery(conn: C, token: number): void;
+  /** Calls `onEnd` once the driver considers the query of `token` finished (final answer, STOP, error). */
+  watchQuery(conn: C, token: number, onEnd: () => void): void;
+  /** Whether a query's error says that its connection closed (not that the query failed). */
+  isConnectionLoss(error: unknown): boolean;
+  /** An error a cursor swallowed (rethinkdb-ts ends a cursor as exhausted when its connection dies). */
+  hiddenCursorError(cursor: object): unknown;
+  /**
+   * Whether the driver can end a query as complete when its connection dies (rethinkdb-ts:
+   * `run()` resolves the rows read so far): the pool then watches for the query's last answer.
+   */
+  readonly swallowsLoss: boolean;
+  /** The socket under a connection. */
+  socket(conn: C): SocketLike | undefined;
+  /** Bytes of an incomplete frame the driver holds (a server writes frames whole: a stuck part is a fault). */
+  partialFrame(conn: C): number;
+}
+
+/** Where a built-in connector keeps its hooks. */
+export const DRIVER_HOOKS: unique symbol = Symbol('async-repool.driverHooks');
+
+/** A connector with the built-in hooks (the official driver's and rethinkdb-ts'). */
+export interface HookedConnector<C, O> extends DiscoveryConnector<C, O> {
+  readonly [DRIVER_HOOKS]: DriverHooks<C>;
 }
 
 /** Whether a connector can serve discovery. */
@@ -57,6 +99,5 @@ export function canDiscover<C, O>(connector: Connector<C, O>): connector is Disc
 /** Whether a connector error means wrong credentials (not worth retrying in a loop). */
 export function isAuthError(error: unknown): boolean {
   if (error === null || typeof error !== 'object') return false;
-  const e = error as { name?: unknown; type?: unknown };
-  return e.name === 'ReqlAuthError';
+  return (error as { name?: unknown }).name === 'ReqlAuthError';
 }

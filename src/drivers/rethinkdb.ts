@@ -3,25 +3,81 @@
 // later emits an `error` nobody listens to, which ends the process. We build the
 // connection from `rethinkdb/net`'s TcpConnection, listen for `error` at once, and clear the
 // stray timer ourselves. `reconnect()` is never used (it drops the user and password).
-// On top of the driver: a connect aborts on the pool's signal, an exception the driver
-// throws from its socket handler breaks the connection instead of the process, and a
-// query's frame leaves in one write (several, with run()'s per-tick batching).
+// The socket is watched (socket-watch.ts), a query's frame leaves in one write, and the
+// driver's forgetting of a query (`_delQuery`) is observed so that a cursor's pin ends
+// exactly when the driver is done with it.
 import r, { type Connection, type ConnectionOptions } from 'rethinkdb';
 import net from 'rethinkdb/net.js';
-import type { Socket } from 'node:net';
-import { BATCH_WRITES, type DiscoveryConnector, type DriverAdapter } from './connector.js';
+import { DRIVER_HOOKS, type HookedConnector, type DriverHooks } from './connector.js';
+import { corkForTick, watchSocket, type SocketWatch } from './socket-watch.js';
 
 type TcpConnection = InstanceType<typeof net.TcpConnection>;
 
 /** How long `close()` may take before the socket is destroyed. */
 const CLOSE_DEADLINE_MS = 2_000;
 
+/** What the connector keeps per connection. */
+interface State {
+  watch: SocketWatch;
+  /** Queries whose end someone waits for, by token. */
+  watchers: Map<number, () => void>;
+}
+
+const states = new WeakMap<object, State>();
+
+const hooks: DriverHooks<Connection> = {
+  batchWrites(conn) {
+    const socket = tcp(conn).rawSocket;
+    if (socket !== null) corkForTick(socket);
+  },
+  async identify(conn) {
+    const info = await conn.server();
+    return { id: String(info.id), name: String(info.name) };
+  },
+  received: (conn) => states.get(conn)?.watch.received ?? 0,
+  session: (conn) => tcp(conn).db,
+  restore(conn, session) {
+    const c = tcp(conn);
+    if (c.db !== session) c.use(session as string | undefined);
+    // A lessee's removeAllListeners() would leave socket errors unhandled: put ours back.
+    if (!c.listeners('error').includes(ignore)) c.on('error', ignore);
+  },
+  nextToken: (conn) => tcp(conn).nextToken,
+  stopQuery(conn, token) {
+    const c = tcp(conn);
+    const pending = c.outstandingCallbacks[token];
+    if (pending === undefined || !c.open) return;
+    if (pending.cursor) {
+      pending.cursor.close().catch(ignore);
+      return;
+    }
+    delete c.outstandingCallbacks[token];
+    try {
+      c._endQuery(token);
+    } catch {
+      // closed meanwhile: nothing left to stop
+    }
+  },
+  watchQuery(conn, token, onEnd) {
+    states.get(conn)?.watchers.set(token, onEnd);
+  },
+  isConnectionLoss(error) {
+    if (!(error instanceof Error)) return false;
+    const msg = (error as { msg?: unknown }).msg;
+    return (typeof msg === 'string' ? msg : error.message).startsWith('Connection is closed');
+  },
+  hiddenCursorError: () => undefined,
+  swallowsLoss: false,
+  socket: (conn) => tcp(conn).rawSocket ?? undefined,
+  partialFrame: (conn) => (conn as unknown as { buffer?: Buffer }).buffer?.length ?? 0,
+};
+
 /** A connector for the official driver; the default when no `driver` option is given. */
-export function rethinkdbConnector(): DiscoveryConnector<Connection, ConnectionOptions> & DriverAdapter<Connection, ConnectionOptions> {
+export function rethinkdbConnector(): HookedConnector<Connection, ConnectionOptions> {
   return {
-    [BATCH_WRITES]: (conn) => batchWrites(conn as unknown as TcpConnection),
+    [DRIVER_HOOKS]: hooks,
     connect: (options, signal) => connectTcp(options, signal),
-    close: (conn) => closeTcp(conn as unknown as TcpConnection),
+    close: (conn) => closeTcp(tcp(conn)),
     isOpen: (conn) => conn.open === true,
     ping: async (conn) => {
       await conn.server();
@@ -34,6 +90,10 @@ export function rethinkdbConnector(): DiscoveryConnector<Connection, ConnectionO
       return cursor.toArray();
     },
   };
+}
+
+function tcp(conn: Connection): TcpConnection {
+  return conn as unknown as TcpConnection;
 }
 
 function connectTcp(options: ConnectionOptions, signal?: AbortSignal): Promise<Connection> {
@@ -86,41 +146,21 @@ function connectTcp(options: ConnectionOptions, signal?: AbortSignal): Promise<C
     }
     // Before anything else: every later socket error lands here, never as an uncaught error.
     conn.on('error', ignore);
-    if (conn.rawSocket) guardSocket(conn.rawSocket);
-    writeFramesWhole(conn);
+    const state: State = { watch: { received: 0 }, watchers: new Map() };
+    if (conn.rawSocket) state.watch = watchSocket(conn.rawSocket, true);
+    states.set(conn, state);
+    instrument(conn, state);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
 /**
- * The driver parses replies inside the socket's `data` listener and throws from it on
- * garbage (bad JSON, an error reply without `b`, `r: []`, `null`, t1 without `r`, t3
- * without `n`): an uncaught exception that would end the process, leaving the bad frame in
- * its buffer so the connection looks open but never answers again. Here such an exception
- * destroys the socket instead: the driver then fails the pending queries ("Connection is
- * closed") and emits `close`, and the pool drops the connection as broken. During the
- * handshake, the connect fails with that error.
+ * Two methods of the connection are wrapped. `_writeQuery`: the driver writes a frame in
+ * three `write()` calls (token, length, body); corked around them they are one system call,
+ * with the bytes, order and moment of sending unchanged. `_delQuery`: the driver forgets a
+ * query when its last answer came; whoever watches that token is told.
  */
-function guardSocket(socket: Socket): void {
-  const emit = socket.emit as (this: Socket, event: string | symbol, ...args: unknown[]) => boolean;
-  socket.emit = function guardedEmit(this: Socket, event: string | symbol, ...args: unknown[]): boolean {
-    if (event !== 'data') return emit.call(this, event, ...args);
-    try {
-      return emit.call(this, event, ...args);
-    } catch (err) {
-      this.destroy(err instanceof Error ? err : new Error(String(err)));
-      return true;
-    }
-  } as typeof socket.emit;
-}
-
-/**
- * Makes the driver's three writes of one query frame (token, length, body) one system call,
- * for every query on the connection, leased ones included: the socket is corked around the
- * driver's own synchronous frame write and uncorked right after it, so the bytes, their order
- * and the moment they leave are what the driver does alone.
- */
-function writeFramesWhole(conn: TcpConnection): void {
+function instrument(conn: TcpConnection, state: State): void {
   const writeQuery = conn._writeQuery;
   conn._writeQuery = function writeQueryCorked(this: TcpConnection, token: number, data: string): unknown {
     const socket = this.rawSocket;
@@ -132,28 +172,19 @@ function writeFramesWhole(conn: TcpConnection): void {
       socket.uncork();
     }
   };
-}
-
-/** Sockets corked by batchWrites() until the end of the current tick. */
-const corked = new Set<Socket>();
-
-/**
- * The driver writes each query in three `socket.write()` calls (token, length, body), and
- * each becomes a system call: under load that is a quarter of the CPU. Corking the socket
- * until the end of the tick sends every query `run()` issues in this tick in one write. The
- * uncork always comes (process.nextTick), before any I/O, so nothing waits longer.
- */
-function batchWrites(conn: TcpConnection): void {
-  const socket = conn.rawSocket;
-  if (socket === null || corked.has(socket)) return;
-  corked.add(socket);
-  socket.cork();
-  process.nextTick(uncork, socket);
-}
-
-function uncork(socket: Socket): void {
-  corked.delete(socket);
-  socket.uncork();
+  const delQuery = conn._delQuery;
+  conn._delQuery = function delQueryWatched(this: TcpConnection, token: number): unknown {
+    const result = delQuery.call(this, token);
+    const { watchers } = state;
+    if (watchers.size > 0) {
+      const onEnd = watchers.get(token);
+      if (onEnd !== undefined) {
+        watchers.delete(token);
+        onEnd();
+      }
+    }
+    return result;
+  };
 }
 
 async function closeTcp(conn: TcpConnection): Promise<void> {

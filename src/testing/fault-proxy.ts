@@ -3,40 +3,10 @@
 // network (blackhole) and refused connections. While the target is down it accepts and closes,
 // as the load balancers in front of real deployments do.
 import * as net from 'node:net';
-import { checkOptions } from './fault-proxy/options.js';
+import { checkOptions, type FaultProxyOptions, type FaultProxyTarget } from './fault-proxy/options.js';
+
+export type { FaultProxyOptions, FaultProxyTarget } from './fault-proxy/options.js';
 import { Pair, reset, type PairContext } from './fault-proxy/pair.js';
-
-/** Where the proxy forwards to. Any object with `host` and `port`, e.g. a test-server handle. */
-export interface FaultProxyTarget {
-  /** Host name or address to connect to (non-empty). */
-  readonly host: string;
-  /** TCP port to connect to, 1 to 65535. */
-  readonly port: number;
-}
-
-/**
- * Options of {@link startFaultProxy}. A bad value makes startFaultProxy() throw a TypeError
- * naming it.
- */
-export interface FaultProxyOptions {
-  /**
-   * The server to forward to. Its `host` and `port` are read again for every new connection,
-   * so a handle whose port changes keeps working.
-   */
-  target: FaultProxyTarget;
-  /** Port to listen on, 0 to 65535. @default 0 (any free port; read it from the handle's `port`) */
-  port?: number;
-  /** Address to listen on. @default '127.0.0.1' */
-  host?: string;
-  /**
-   * What a client sees when the target cannot be reached (its connect is refused: the server
-   * is stopped, or down in a restart). `'close'`: the connection is accepted, then closed at
-   * once without a byte, as HAProxy, Docker's port mapping or a Kubernetes Service do (the
-   * official driver's connect then hangs until its own `timeout`). `'reset'`: accepted, then
-   * reset (RST), which drivers see as a failed connect at once. @default 'close'
-   */
-  whenTargetDown?: 'close' | 'reset';
-}
 
 /** A snapshot returned by {@link FaultProxy.stats}; reading it changes nothing. Counts run from start. */
 export interface FaultProxyStats {

@@ -16,11 +16,21 @@ declare module 'rethinkdb/net.js' {
   class TcpConnection extends EventEmitter {
     constructor(options: TcpConnectionOptions, callback: (err: Error | null, conn?: TcpConnection) => void);
     open: boolean;
+    db: string | undefined;
     rawSocket: Socket | null;
+    /** The token the next query gets. */
+    nextToken: number;
+    /** The queries waiting for an answer, by token. */
+    outstandingCallbacks: Record<number, { cursor?: { close(): Promise<void> } } | undefined>;
     close(options?: { noreplyWait: boolean }): Promise<void>;
-    server(): Promise<unknown>;
+    server(): Promise<{ id: string; name: string; proxy: boolean }>;
+    use(db: string | undefined): void;
     /** Writes one query frame: token, length and body, in three socket writes. */
     _writeQuery(token: number, data: string): unknown;
+    /** Forgets a query (its last answer came). */
+    _delQuery(token: number): unknown;
+    /** Sends STOP for a query. */
+    _endQuery(token: number): unknown;
   }
   const net: { TcpConnection: typeof TcpConnection; DEFAULT_HOST: string; DEFAULT_PORT: number };
   export default net;

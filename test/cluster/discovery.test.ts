@@ -3,7 +3,8 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AsyncConnectionPool, type CloseReason, type PoolOptions } from '../../src/index.js';
-import { addressesFrom } from '../../src/cluster/discovery.js';
+import { serversFrom } from '../../src/cluster/discovery.js';
+const addressesFrom = (rows: unknown[], seeds: string[]) => serversFrom(rows, seeds).map((s) => s.address);
 import {
   createClusterMembership, startTestCluster, startTestServer, Store, type TestCluster, type TestServer,
 } from '../../src/testing/index.js';

@@ -15,7 +15,7 @@ it('pings idle connections every keepaliveMs', async () => {
   const pool = new AsyncConnectionPool(connectOptions(server), { driver: spy.connector, poolSize: 2, keepaliveMs: 30 });
   await pool.initPool();
   await waitFor(() => spy.pings >= 4, 5_000, 'keepalive pings');
-  assert.equal(pool.stats().idle, 2);
+  assert.equal(pool.stats().ready, 2);
   await pool.releasePool();
 });
 

@@ -2,7 +2,9 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AsyncConnectionPool } from '../../src/index.js';
-import { DEFAULTS, resolveOptions } from '../../src/pool/options.js';
+import { DEFAULTS } from '../../src/core/options.js';
+import { resolveOptions as resolveAll } from '../../src/core/resolve-options.js';
+const resolveOptions = (o: unknown) => resolveAll(o, {});
 
 const make = (options: unknown) => () => new AsyncConnectionPool({ host: '127.0.0.1', port: 1 }, options as never);
 
@@ -42,12 +44,18 @@ it('rejects unknown options with a did-you-mean for near misses', () => {
 });
 
 it('applies the documented defaults', () => {
-  const o = resolveOptions({});
+  const { driver, clock, mapAddress, ...o } = resolveOptions({});
   assert.deepEqual(o, {
     poolSize: 3, minIdle: 3, connectionTtlMs: 3_600_000, acquireTimeoutMs: 30_000, maxWaiters: Infinity,
     idleTimeoutMs: 600_000, validateAfterIdleMs: 1_000, pingTimeoutMs: 5_000, queryTimeoutMs: 0, keepaliveMs: 0,
-    leakDetectionMs: 0, backoff: { baseMs: 100, maxMs: 10_000 }, failFast: false,
+    leakDetectionMs: 0, backoff: { baseMs: 100, maxMs: 10_000 }, failFast: false, connectTimeoutMs: 10_000,
+    maxConnecting: 2, heartbeatMs: 10_000, retireTimeoutMs: 30_000, maxQueriesPerConnection: 1_024, maxUses: 0,
+    onConnect: undefined, allowExitOnIdle: false, seeds: [{ host: 'localhost', port: 28015 }], explicitServers: false,
+    discovery: false, discoveryIntervalMs: 30_000,
   });
+  assert.equal(driver.native, true);
+  assert.equal(typeof clock.now, 'function');
+  assert.deepEqual(mapAddress({ host: 'a', port: 1 }), { host: 'a', port: 1 });
   assert.equal(resolveOptions({ poolSize: 7 }).minIdle, 7);
   assert.equal(resolveOptions({ maxWaiters: Infinity }).maxWaiters, Infinity);
   assert.equal(DEFAULTS.poolSize, 3);
@@ -55,8 +63,8 @@ it('applies the documented defaults', () => {
 
 it('validates per-call options', async () => {
   const pool = new AsyncConnectionPool({ host: '127.0.0.1', port: 1 });
-  assert.throws(() => pool.acquire({ timeoutMs: -1 }), /timeoutMs/);
-  assert.throws(() => pool.acquire({ signal: 'x' as never }), /signal/);
+  await assert.rejects(pool.acquire({ timeoutMs: -1 }), /timeoutMs/);
+  await assert.rejects(pool.acquire({ signal: 'x' as never }), /signal/);
   await assert.rejects(pool.releasePool({ timeoutMs: -1 }), /timeoutMs/);
   await pool.releasePool();
 });

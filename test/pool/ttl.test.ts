@@ -1,7 +1,7 @@
 import { after, before, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestServer } from '../../src/testing/index.js';
-import { expiresAt, TTL_JITTER } from '../../src/pool/lifetime.js';
+import { expiresAt, TTL_JITTER } from '../../src/core/lifetime.js';
 import { makePool, nextEvent, startServer, waitFor } from './helpers.js';
 
 let server: TestServer;

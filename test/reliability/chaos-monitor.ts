@@ -52,9 +52,10 @@ export function monitorConnections(
     report.peakProxy = Math.max(report.peakProxy, proxyConns);
     report.peakClosing = Math.max(report.peakClosing, s.closing);
     report.peakSize = Math.max(report.peakSize, s.size);
-    const bound = s.poolSize + s.closing + letGo.length;
+    // Retiring connections finish their work outside poolSize (they take no new work).
+    const bound = s.poolSize + s.retiring + s.closing + letGo.length;
     const problems: string[] = [];
-    if (s.size !== s.idle + s.leased + s.opening) problems.push('size != idle + leased + opening');
+    if (s.size !== s.ready + s.leased + s.opening) problems.push('size != ready + leased + opening');
     if (s.size > s.poolSize) problems.push('size > poolSize');
     if (serverConns > bound) problems.push(`server sees ${serverConns} > bound ${bound}`);
     if (proxyConns > bound) problems.push(`proxy sees ${proxyConns} > bound ${bound}`);

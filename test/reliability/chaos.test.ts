@@ -102,7 +102,7 @@ async function chaos(): Promise<void> {
   assert.deepEqual(unexplained.map(describeOp), [], `operations that never settled (${REPLAY})`);
 
   assert.equal(beforeClose.leased, 0, `leases left after the clients stopped (${REPLAY})`);
-  assert.equal(beforeClose.size, beforeClose.idle + beforeClose.leased + beforeClose.opening);
+  assert.equal(beforeClose.size, beforeClose.ready + beforeClose.leased + beforeClose.opening);
   assert.deepEqual(report.violations, [], `connection counts broke their bound (${REPLAY})`);
 
   await pool.releasePool({ timeoutMs: 1_000 });

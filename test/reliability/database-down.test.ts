@@ -5,7 +5,7 @@ import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFaultProxy, startTestServer, type FaultProxy, type TestServer } from '../../src/testing/index.js';
 import { AsyncConnectionPool, PoolTimeoutError, type PoolOptions } from '../../src/index.js';
-import { backoffCeiling } from '../../src/pool/lifetime.js';
+import { backoffCeiling } from '../../src/core/lifetime.js';
 
 const ACQUIRE_TIMEOUT_MS = 200;
 /** Purely a hang guard: how late a timeout may come on a loaded machine. Not a performance claim. */

@@ -106,9 +106,11 @@ async function scenario(d: DriverName, script: Script, ops: readonly ('lease' | 
       assert.ok(tries.some((o) => o.state === 'resolved' && o.value === 1), `a healed server serves the pool again: ${tries.map((o) => (o.state === 'rejected' ? String(o.error) : o.state)).join('; ')}`);
       // The pool, not the server, closes connections left waiting for the rest of a frame.
       await waitFor(() => server.counts().openStalled === 0, 3_000, 'stalled connections to be dropped');
-      // Closed by a failed ping or by the driver ('broken'), or by the caller after its deadline.
+      // Closed by a failed ping or by the driver ('broken'), or by the caller after its deadline;
+      // or never opened: every new connection asks SERVER_INFO first, which may be the stalled reply.
       if (server.counts().stalls > 0) {
-        assert.ok(closes.some((c) => c === 'broken' || c === 'discarded'), `close reasons: ${closes.join(',')}`);
+        assert.ok(closes.some((c) => c === 'broken' || c === 'discarded') || pool.stats().connectErrors > 0,
+          `close reasons: ${closes.join(',')}, connect errors: ${pool.stats().connectErrors}`);
       }
     }
     const released = await settle(pool.releasePool({ timeoutMs: 200 }), HANG_MS);
@@ -175,7 +177,8 @@ describe('official driver: garbage it cannot parse', () => {
   // (src/drivers/rethinkdb.ts) destroys the socket instead.
   it('is contained: the query fails, the connection closes as broken, the pool recovers', async () => {
     for (const text of OFFICIAL_POISON) {
-      const server = await startHostileServer({ handshake: 'ok', replies: [{ kind: 'frame', text, token: 'same' }], dribbleMs: 0 });
+      // Reply 0 answers the SERVER_INFO every new connection asks; reply 1 is the query's.
+      const server = await startHostileServer({ handshake: 'ok', replies: [{ kind: 'ok' }, { kind: 'frame', text, token: 'same' }], dribbleMs: 0 });
       const pool = makePool(server, 'official', { poolSize: 1, validateAfterIdleMs: 60_000 });
       const broken = new Promise<void>((resolve) => pool.on('close', (e) => e.reason === 'broken' && resolve()));
       try {
@@ -213,22 +216,23 @@ describe('validation gaps', () => {
     }
   });
 
-  // Regression: needsValidation() and keepalive skipped slots with inFlight > 0, so a stalled
-  // connection pinned by a hung run() was handed out forever.
-  it('a connection with a pending pool.run() is still validated before it is handed out', async () => {
-    // Reply 0 answers the ping before run(); reply 1 (run's query) stalls the connection.
+  // A connection stalled under a pending pool.run() (the rest of a frame never comes) is
+  // found by the heartbeat and closed; a lease, which never takes a busy connection, is served
+  // by its replacement.
+  it('a connection stalled under a pending pool.run() is closed by the heartbeat, and a lease gets another', async () => {
+    // Reply 0 answers SERVER_INFO at open; reply 1 (run's query) stalls the connection.
     const server = await startHostileServer({ handshake: 'ok', replies: [{ kind: 'ok' }, { kind: 'huge-length' }], dribbleMs: 0 });
-    const pool = makePool(server, 'official', { poolSize: 1 });
+    const pool = makePool(server, 'official', { poolSize: 1, validateAfterIdleMs: 60_000, heartbeatMs: 100 });
     try {
       await pool.initPool();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      const run = settle(pool.run(query('official')), 300);
-      assert.equal((await run).state, 'pending');
+      const run = settle(pool.run(query('official')), 3_000);
+      await waitFor(() => server.counts().stalls > 0, 3_000, 'the query to stall its connection');
       server.heal();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      // Expected: the hand-out ping fails on the stalled connection, a new one serves the call.
       const o = await settle(leaseOnce(pool, 'official', 3_000), HANG_MS);
       assert.deepEqual(o.state === 'resolved' ? o.value : o, 1);
+      const ran = await run;
+      assert.equal(ran.state, 'rejected', 'the stalled run() fails with its connection');
+      assert.equal((ran as { error: { code?: string } }).error.code, 'REPOOL_CONNECTION_LOST');
     } finally {
       await pool.releasePool({ timeoutMs: 0 });
       await server.stop();

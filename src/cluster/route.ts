@@ -1,0 +1,27 @@
+// Which server gets work first, when there are several: only servers that take work (open,
+// not known down); among them the least loaded (leased connections and work in flight per
+// connection open), ties broken round-robin so that equal servers share the work.
+import type { ServerPool } from '../server/server-pool.js';
+
+let turn = 0;
+
+/** The servers that take work, least loaded first. With one server, that server alone. */
+export function byLoad<C>(servers: readonly ServerPool<C>[]): readonly ServerPool<C>[] {
+  if (servers.length === 1) return servers[0]!.usable ? servers : [];
+  const start = (turn = (turn + 1) % servers.length);
+  const usable: ServerPool<C>[] = [];
+  for (let k = 0; k < servers.length; k++) {
+    const s = servers[(start + k) % servers.length]!;
+    if (s.usable) usable.push(s);
+  }
+  // Stable: equal loads keep the rotated order.
+  return usable.sort((a, b) => load(a) - load(b));
+}
+
+/** Leased connections plus multiplexed work, per connection open (a server with none open counts as empty). */
+export function load<C>(s: ServerPool<C>): number {
+  const t = s.table;
+  const open = t.ready.size + t.leased.size;
+  if (open === 0) return t.opening.size > 0 ? 0.5 : 0;
+  return (t.leased.size + t.inFlight) / open - (t.free.size > 0 ? 1 : 0);
+}

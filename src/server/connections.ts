@@ -1,0 +1,134 @@
+// One server's connections by state, and the single transition function `move()`. Every
+// count is derived from these containers and from the work on the slots in them; the sums
+// of work are kept here, beside the only code that changes work. The free set (ready, no
+// work, no fence) is what a lease takes.
+import type { Fence, Slot, SlotState } from './slot.js';
+import { Work } from './slot.js';
+import { SlotSet } from './slot-set.js';
+
+export class Connections<C> {
+  readonly opening = new SlotSet<C>();
+  readonly ready = new SlotSet<C>();
+  readonly leased = new SlotSet<C>();
+  readonly retiring = new SlotSet<C>();
+  readonly closing = new SlotSet<C>();
+  /** Ready connections with no work and no fence: free to lease. */
+  readonly free = new SlotSet<C>('freePos');
+  /** Work in flight on ready and retiring connections, by kind (the pool's pings excluded). */
+  queries = 0;
+  cursors = 0;
+  feeds = 0;
+  /** Ready connections fenced for a waiting lease. */
+  leaseFences = 0;
+  /** Called when a connection becomes free (the cluster may lease it to a waiter). */
+  onFree: ((slot: Slot<C>) => void) | undefined = undefined;
+
+  /** Connections counted against `poolSize`. */
+  get size(): number {
+    return this.opening.size + this.ready.size + this.leased.size;
+  }
+
+  get inFlight(): number {
+    return this.queries + this.cursors + this.feeds;
+  }
+
+  /** A new connection being opened (a new slot starts in `opening`). */
+  admit(slot: Slot<C>): void {
+    slot.state = 'opening';
+    this.opening.add(slot);
+  }
+
+  /** The single transition function. */
+  move(slot: Slot<C>, to: SlotState): void {
+    const from = slot.state;
+    if (from === to) return;
+    if (from === 'closed') throw new Error(`internal: connection ${slot.id} is closed, it cannot become ${to}`);
+    this.#container(from)?.delete(slot);
+    const carried = from === 'ready' || from === 'retiring';
+    const carries = to === 'ready' || to === 'retiring';
+    if (carried && !carries) this.#sum(slot, -1);
+    if (!carried && carries) this.#sum(slot, 1);
+    if (from === 'ready' && slot.fence === 'lease') this.leaseFences--;
+    if (from === 'ready') slot.fence = undefined;
+    slot.state = to;
+    this.#container(to)?.add(slot);
+    this.#refresh(slot);
+  }
+
+  /** Adds one piece of work on a ready connection. */
+  addWork(slot: Slot<C>, kind: Work): void {
+    slot.work++;
+    this.#kind(slot, kind, 1);
+    if (slot.work === 1) this.#refresh(slot);
+  }
+
+  /**
+   * Ends one piece of work. Ignored on a connection that left ready/retiring (its work went
+   * with it). True when the connection now carries no work.
+   */
+  endWork(slot: Slot<C>, kind: Work): boolean {
+    if (slot.state !== 'ready' && slot.state !== 'retiring') return false;
+    slot.work--;
+    this.#kind(slot, kind, -1);
+    if (slot.work > 0) return false;
+    this.#refresh(slot);
+    return true;
+  }
+
+  setFence(slot: Slot<C>, fence: Fence | undefined): void {
+    if (slot.state !== 'ready' || slot.fence === fence) return;
+    if (slot.fence === 'lease') this.leaseFences--;
+    if (fence === 'lease') this.leaseFences++;
+    slot.fence = fence;
+    this.#refresh(slot);
+  }
+
+  /** Keeps the free set true to its rule, and tells whoever waits for a free connection. */
+  #refresh(slot: Slot<C>): void {
+    const free = slot.state === 'ready' && slot.work === 0 && slot.fence === undefined;
+    if (free === this.free.has(slot)) return;
+    if (!free) {
+      this.free.delete(slot);
+      return;
+    }
+    this.free.add(slot);
+    this.onFree?.(slot);
+  }
+
+  #container(state: SlotState): SlotSet<C> | undefined {
+    switch (state) {
+      case 'opening': return this.opening;
+      case 'ready': return this.ready;
+      case 'leased': return this.leased;
+      case 'retiring': return this.retiring;
+      case 'closing': return this.closing;
+      default: return undefined;
+    }
+  }
+
+  /** Adds (or takes away) a slot's work to the sums, as it enters (or leaves) ready/retiring. */
+  #sum(slot: Slot<C>, sign: 1 | -1): void {
+    this.queries += sign * slot.queries;
+    this.cursors += sign * slot.cursors;
+    this.feeds += sign * slot.feeds;
+  }
+
+  #kind(slot: Slot<C>, kind: Work, delta: 1 | -1): void {
+    switch (kind) {
+      case Work.Query:
+        slot.queries += delta;
+        this.queries += delta;
+        break;
+      case Work.Cursor:
+        slot.cursors += delta;
+        this.cursors += delta;
+        break;
+      case Work.Feed:
+        slot.feeds += delta;
+        this.feeds += delta;
+        break;
+      default:
+        break;
+    }
+  }
+}

@@ -1,0 +1,336 @@
+// The pool of one server: its connections by state (connections.ts), opener, housekeeper
+// and heartbeat. What it offers the cluster: free connections to lease, connections with
+// room for multiplexed work, fencing, release and retirement, its health and its counts.
+// It never sees a caller.
+import { coarseReader } from '../core/clock.js';
+import type { PoolConnectError, ServerReport } from '../core/errors.js';
+import type { CloseReason } from '../core/events.js';
+import type { Notifier } from '../core/notifier.js';
+import type { ResolvedOptions } from '../core/resolve-options.js';
+import { zeroTotals, type ServerStats } from '../core/stats.js';
+import { closeSlot, retireSlot } from './closer.js';
+import { Connections } from './connections.js';
+import type { ServerContext, ServerListener } from './context.js';
+import { Health } from './health.js';
+import { Heartbeat } from './heartbeat.js';
+import { Housekeeper } from './housekeeper.js';
+import { Opener } from './opener.js';
+import { Work, type Slot, type SlotHome } from './slot.js';
+import { finishWork, probe, refresh } from './work.js';
+
+/** What every server of one pool shares. */
+export interface PoolParts<C> {
+  readonly options: ResolvedOptions<C>;
+  readonly notify: Notifier;
+  readonly registry: Map<C, Slot<C>>;
+  readonly listener: ServerListener<C>;
+  nextId(): number;
+}
+
+export class ServerPool<C> implements SlotHome<C> {
+  readonly ctx: ServerContext<C>;
+  readonly table = new Connections<C>();
+  readonly health: Health<C>;
+  readonly opener: Opener<C>;
+  readonly housekeeper: Housekeeper<C>;
+  /** The server's RethinkDB id, once a connection told it. */
+  id: string | undefined = undefined;
+  /** Callers routed here first that still wait (the queue is shared; for stats only). */
+  waiting = 0;
+
+  /**
+   * @param label `host:port`, for events, stats and errors.
+   * @param connectOptions given unchanged to the driver's connect().
+   * @param seed whether the user listed it (discovery never removes it).
+   */
+  constructor(parts: PoolParts<C>, readonly label: string, connectOptions: unknown, readonly seed: boolean) {
+    const { options } = parts;
+    this.ctx = {
+      label, connectOptions, options, driver: options.driver, notify: parts.notify, clock: options.clock,
+      now: coarseReader(options.clock), table: this.table, listener: parts.listener, registry: parts.registry,
+      home: this, totals: zeroTotals(), nextId: parts.nextId, phase: 'open', stopReason: 'shutdown',
+      refill: () => this.opener.fill(),
+    };
+    this.health = new Health(this.ctx);
+    this.housekeeper = new Housekeeper(this.ctx, new Heartbeat(this.ctx, this.health));
+    this.opener = new Opener(this.ctx, this.health, (slot) => this.housekeeper.track(slot));
+    this.table.onFree = (slot) => {
+      slot.idleSince = this.ctx.now();
+      if (options.allowExitOnIdle) options.driver.socket(slot.conn!)?.unref();
+      parts.listener.free(this, slot);
+    };
+  }
+
+  /** Whether the server takes new work: open, and not known down. */
+  get usable(): boolean {
+    return this.ctx.phase === 'open' && this.health.state !== 'down';
+  }
+
+  // ---- hand-out ---------------------------------------------------------------------------
+
+  /**
+   * A free connection that can be leased now: within its TTL (expired ones retire on the
+   * way), and known to work in the last `validateAfterIdleMs`. `stale` gets the first free
+   * connection that needs a ping first (the caller validates it), when there is no fresh one.
+   */
+  takeFree(now: number): { fresh: Slot<C> | undefined; stale: Slot<C> | undefined } {
+    const { free } = this.table;
+    const { validateAfterIdleMs } = this.ctx.options;
+    let stale: Slot<C> | undefined;
+    for (let i = free.size - 1; i >= 0; i--) {
+      const slot = free.at(i);
+      if (now >= slot.expiresAt) {
+        retireSlot(this.ctx, slot, 'ttl');
+        continue; // the set changed under the index: it only shrank at or above i
+      }
+      if (now - slot.checkedAt < validateAfterIdleMs) return { fresh: slot, stale: undefined };
+      stale ??= slot;
+      break;
+    }
+    return { fresh: undefined, stale };
+  }
+
+  /**
+   * The connection for one more piece of multiplexed work: not fenced, below
+   * `maxQueriesPerConnection`. Short work goes to the least busy; cursors and feeds are
+   * packed onto the connection that carries the most of them. `busyOnly`: leave free
+   * connections to leases. `stale` is a free connection that needs a ping first, when no
+   * connection can take the work now (the caller validates it).
+   */
+  takeShared(now: number, longLived: boolean, busyOnly = false): { fresh: Slot<C> | undefined; stale: Slot<C> | undefined } {
+    const { ready } = this.table;
+    const { maxQueriesPerConnection: cap, validateAfterIdleMs } = this.ctx.options;
+    let best: Slot<C> | undefined;
+    let stale: Slot<C> | undefined;
+    for (let i = ready.size - 1; i >= 0; i--) {
+      const slot = ready.at(i);
+      if (slot.fence !== undefined || slot.work >= cap) continue;
+      if (slot.work === 0) {
+        if (busyOnly || now >= slot.expiresAt) continue; // an expired one retires by its TTL timer
+        if (now - slot.checkedAt >= validateAfterIdleMs) {
+          stale ??= slot;
+          continue;
+        }
+      }
+      if (best === undefined || better(slot, best, longLived)) best = slot;
+      if (!longLived && slot.work === 0) break;
+    }
+    return best !== undefined ? { fresh: best, stale: undefined } : { fresh: undefined, stale };
+  }
+
+  /** Leases a free connection to a caller. */
+  lease(slot: Slot<C>, now: number, waitedMs: number, stack: string | undefined): void {
+    const { ctx } = this;
+    ctx.table.move(slot, 'leased');
+    slot.uses++;
+    slot.lease = slot.uses;
+    slot.leasedAt = now;
+    ctx.totals.acquired++;
+    if (ctx.options.allowExitOnIdle) ctx.driver.socket(slot.conn!)?.ref();
+    if (ctx.options.leakDetectionMs > 0) this.housekeeper.watchLease(slot, stack ?? '');
+    ctx.notify.acquire(slot.id, this.label, waitedMs);
+    this.opener.fill();
+  }
+
+  /** Ends a lease (the facade checked that `slot` is leased to the caller). */
+  release(slot: Slot<C>, discard: boolean): void {
+    const { ctx } = this;
+    const now = ctx.now();
+    slot.lease = 0;
+    this.housekeeper.endLease(slot);
+    ctx.notify.release(slot.id, this.label, now - slot.leasedAt);
+    if (slot.state !== 'leased') {
+      // Closed under the lessee (its socket, or releasePool()'s deadline).
+      if (slot.state === 'closed') ctx.registry.delete(slot.conn!);
+      ctx.listener.settled(this);
+      return;
+    }
+    const conn = slot.conn!;
+    const { maxUses } = ctx.options;
+    const reason: CloseReason | undefined = discard ? 'discarded'
+      : !ctx.driver.isOpen(conn) ? 'broken'
+        : ctx.phase !== 'open' ? ctx.stopReason
+          : slot.retireReason ?? (now >= slot.expiresAt ? 'ttl' : maxUses > 0 && slot.uses >= maxUses ? 'maxUses' : undefined);
+    if (reason !== undefined) {
+      closeSlot(ctx, slot, reason);
+      ctx.listener.settled(this);
+      return;
+    }
+    ctx.driver.restore(conn, slot.session);
+    slot.checkedAt = now;
+    ctx.table.move(slot, 'ready');
+    ctx.listener.settled(this);
+  }
+
+  /** Starts a piece of multiplexed work on a ready connection. */
+  startWork(slot: Slot<C>, kind: Work): void {
+    if (slot.work === 0) {
+      slot.heard = this.ctx.driver.received?.(slot.conn!) ?? slot.checkedAt;
+      slot.heardAt = this.ctx.now();
+      if (this.ctx.options.allowExitOnIdle) this.ctx.driver.socket(slot.conn!)?.ref();
+    }
+    this.table.addWork(slot, kind);
+  }
+
+  /** Ends a piece of multiplexed work; `answered`: the server answered, so the connection works. */
+  endWork(slot: Slot<C>, kind: Work, answered: boolean): void {
+    if (answered) slot.checkedAt = this.ctx.now();
+    finishWork(this.ctx, slot, kind);
+  }
+
+  /**
+   * Work on `slot` missed its deadline: the connection may be stalled. It is pinged before it
+   * takes more work, at once if nothing else runs on it (a failed ping closes it as broken).
+   */
+  suspect(slot: Slot<C>): void {
+    slot.checkedAt = -Infinity;
+    if (slot.state === 'ready' && slot.work === 0 && slot.fence === undefined) refresh(this.ctx, slot);
+  }
+
+  /** Validates a free connection for a caller: fenced meanwhile, and after a good ping (see work.ts). */
+  validate(slot: Slot<C>): Promise<boolean> {
+    return probe(this.ctx, slot);
+  }
+
+  /** Lifts a validation fence (after the caller it was for is served or gone). */
+  unfence(slot: Slot<C>): void {
+    this.table.setFence(slot, undefined);
+  }
+
+  /** Fences the ready connection best drained for a lease (least long-lived work, then least work). */
+  fenceOne(): boolean {
+    let best: Slot<C> | undefined;
+    for (const slot of this.table.ready) {
+      if (slot.fence !== undefined || slot.work === 0) continue;
+      if (best === undefined || slot.longLived < best.longLived || (slot.longLived === best.longLived && slot.work < best.work)) best = slot;
+    }
+    if (best === undefined) return false;
+    this.table.setFence(best, 'lease');
+    best.fencedAt = this.ctx.clock.now();
+    return true;
+  }
+
+  /**
+   * Retires the lease fences set before `since`: their work did not drain (a long query, a
+   * feed, an answer that never comes). Retiring connections do not count against poolSize,
+   * so replacements open for the waiting leases, while the old work may still finish.
+   * Returns the earliest fence left, or Infinity.
+   */
+  retireStuckFences(since: number): number {
+    let next = Infinity;
+    for (const slot of this.table.ready.toArray()) {
+      if (slot.fence !== 'lease') continue;
+      if (slot.fencedAt <= since) retireSlot(this.ctx, slot, 'busy');
+      else next = Math.min(next, slot.fencedAt);
+    }
+    return next;
+  }
+
+  /** Lifts the lease fence of the connection with the most work (fewer waiters than fences). */
+  unfenceOne(): void {
+    let worst: Slot<C> | undefined;
+    for (const slot of this.table.ready) {
+      if (slot.fence === 'lease' && (worst === undefined || slot.work > worst.work)) worst = slot;
+    }
+    if (worst !== undefined) this.table.setFence(worst, undefined);
+  }
+
+  /** Whether work on `slot` can no longer be answered: the connection is closing or gone. */
+  lost(slot: Slot<C>): boolean {
+    return (slot.state !== 'ready' && slot.state !== 'retiring') || !this.ctx.driver.isOpen(slot.conn!);
+  }
+
+  retire(slot: Slot<C>, reason: CloseReason, withinMs?: number): void {
+    retireSlot(this.ctx, slot, reason, withinMs);
+  }
+
+  /** Asks for `n` connections being opened in all (within poolSize and maxConnecting). */
+  want(n: number): void {
+    this.opener.demand = n;
+    this.opener.fill();
+  }
+
+  init(): Promise<void> {
+    this.housekeeper.start();
+    return this.opener.init();
+  }
+
+  // ---- the end ------------------------------------------------------------------------------
+
+  /**
+   * Stops taking work: background work stops, free connections close, busy ones retire
+   * within `withinMs`, leased ones close when released (or at `withinMs`, by the caller).
+   */
+  stop(reason: 'shutdown' | 'removed', withinMs: number): void {
+    const { ctx } = this;
+    if (ctx.phase !== 'open') return;
+    ctx.phase = 'draining';
+    ctx.stopReason = reason;
+    this.housekeeper.stop();
+    this.opener.stop();
+    for (const slot of this.table.ready.toArray()) retireSlot(ctx, slot, reason, withinMs);
+    for (const slot of this.table.leased.toArray()) slot.retireReason = reason;
+  }
+
+  /** Closes what is left now (the drain's deadline passed). */
+  closeAll(reason: CloseReason): void {
+    const { table } = this;
+    for (const set of [table.ready, table.retiring, table.leased]) for (const slot of set.toArray()) closeSlot(this.ctx, slot, reason);
+  }
+
+  /** Whether nothing of this server is left (no connection in any state). */
+  get empty(): boolean {
+    const t = this.table;
+    return t.size + t.retiring.size + t.closing.size === 0;
+  }
+
+  /** Whether nothing but closing connections is left: no lease, no work, no attempt. */
+  get quiet(): boolean {
+    const t = this.table;
+    return t.leased.size + t.opening.size + t.retiring.size === 0 && t.ready.size === t.free.size;
+  }
+
+  // ---- reports ------------------------------------------------------------------------------
+
+  get lastConnectError(): PoolConnectError | undefined {
+    return this.health.lastError;
+  }
+
+  report(): ServerReport {
+    const t = this.table;
+    return {
+      server: this.label, healthy: this.health.state !== 'down', lastError: this.health.lastError,
+      size: t.size, leased: t.leased.size, opening: t.opening.size,
+    };
+  }
+
+  stats(): ServerStats {
+    const t = this.table;
+    return {
+      server: this.label,
+      id: this.id,
+      healthy: this.health.state !== 'down',
+      removing: this.ctx.stopReason === 'removed',
+      size: t.size,
+      poolSize: this.ctx.options.poolSize,
+      ready: t.ready.size,
+      idle: t.free.size,
+      leased: t.leased.size,
+      opening: t.opening.size,
+      retiring: t.retiring.size,
+      closing: t.closing.size,
+      waiting: this.waiting,
+      inFlight: t.inFlight,
+      cursors: t.cursors,
+      feeds: t.feeds,
+      ...this.ctx.totals,
+    };
+  }
+}
+
+/** Whether `a` should take the work rather than `b`. */
+function better<C>(a: Slot<C>, b: Slot<C>, longLived: boolean): boolean {
+  if (longLived && a.longLived !== b.longLived) return a.longLived > b.longLived;
+  if (longLived) return a.work > b.work; // pack: keep emptier connections for short work and leases
+  return a.work < b.work;
+}
