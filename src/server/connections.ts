@@ -71,6 +71,11 @@ export class Connections<C> {
     slot.work--;
     this.#kind(slot, kind, -1);
     if (slot.work > 0) return false;
+    // A lease fence has done its job once the work drained: the connection is free for the lease.
+    if (slot.fence === 'lease') {
+      slot.fence = undefined;
+      this.leaseFences--;
+    }
     this.#refresh(slot);
     return true;
   }

@@ -197,11 +197,16 @@ export class ServerPool<C> implements SlotHome<C> {
     this.table.setFence(slot, undefined);
   }
 
-  /** Fences the ready connection best drained for a lease (least long-lived work, then least work). */
+  /**
+   * Fences the ready connection best drained for a lease (least long-lived work, then least
+   * work). One carrying cursors or feeds is fenced only when no lease is out: a lease coming
+   * back serves the waiter sooner than such work drains.
+   */
   fenceOne(): boolean {
     let best: Slot<C> | undefined;
+    const leasesOut = this.table.leased.size > 0;
     for (const slot of this.table.ready) {
-      if (slot.fence !== undefined || slot.work === 0) continue;
+      if (slot.fence !== undefined || slot.work === 0 || (leasesOut && slot.longLived > 0)) continue;
       if (best === undefined || slot.longLived < best.longLived || (slot.longLived === best.longLived && slot.work < best.work)) best = slot;
     }
     if (best === undefined) return false;

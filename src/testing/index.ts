@@ -11,3 +11,5 @@ export { startFaultProxy } from './fault-proxy.js';
 export type { FaultProxy, FaultProxyOptions, FaultProxyStats, FaultProxyTarget } from './fault-proxy.js';
 export { startTestCluster } from './cluster.js';
 export type { TestCluster, TestClusterOptions } from './cluster.js';
+export { createFakeClock } from './fake-clock.js';
+export type { FakeClock } from './fake-clock.js';
