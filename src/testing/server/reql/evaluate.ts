@@ -1,8 +1,10 @@
 // The evaluator's core: a term is a datum, a JSON object (MAKE_OBJ) or
 // `[type, args?, optargs?]`, dispatched by type number to a handler of its family. A
 // handler sees its term through a `Call`, which evaluates arguments on demand (so AND, OR,
-// BRANCH and DEFAULT can short-circuit) and prepends the argument's index (or optarg
-// name) to the backtrace of any error raised beneath it, as the real server reports it.
+// BRANCH and DEFAULT can short-circuit), at most once each (a write nested in another
+// term runs once, however often the handler reads its argument), and prepends the
+// argument's index (or optarg name) to the backtrace of any error raised beneath it, as
+// the real server reports it.
 import { ErrorType, T, termName } from '../protocol.js';
 import type { Store } from '../store.js';
 import { isObject, setField, sortedObject, type DatumObject } from './datum.js';
@@ -33,14 +35,23 @@ export function withFrames(err: unknown, ...frames: Frame[]): unknown {
   return err;
 }
 
+/** Marks an argument slot not evaluated yet. */
+const UNSET: unique symbol = Symbol('unset');
+
 export class Call {
+  /** Evaluated arguments, by index; UNSET until first read. */
+  private readonly values: unknown[];
+  private optValues: Map<string, unknown> | undefined;
+
   constructor(
     readonly env: Env,
     readonly type: number,
     readonly args: readonly unknown[],
     readonly optargs: DatumObject | undefined,
     readonly scope: Scope,
-  ) {}
+  ) {
+    this.values = new Array<unknown>(args.length).fill(UNSET);
+  }
 
   get argc(): number {
     return this.args.length;
@@ -49,7 +60,11 @@ export class Call {
   /** Evaluates argument `i`, optionally converting it, with `i` in the error backtrace. */
   arg<R = unknown>(i: number, convert?: (v: unknown) => R): R {
     try {
-      const v = evalTerm(this.args[i], this.scope, this.env);
+      let v = this.values[i];
+      if (v === UNSET) {
+        v = evalTerm(this.args[i], this.scope, this.env);
+        this.values[i] = v;
+      }
       return convert === undefined ? (v as R) : convert(v);
     } catch (err) {
       throw withFrames(err, i);
@@ -64,7 +79,14 @@ export class Call {
   opt<R = unknown>(name: string, convert?: (v: unknown) => R): R | undefined {
     if (this.optargs === undefined || !Object.hasOwn(this.optargs, name)) return undefined;
     try {
-      const v = evalTerm(this.optargs[name], this.scope, this.env);
+      this.optValues ??= new Map();
+      let v: unknown;
+      if (this.optValues.has(name)) {
+        v = this.optValues.get(name);
+      } else {
+        v = evalTerm(this.optargs[name], this.scope, this.env);
+        this.optValues.set(name, v);
+      }
       return convert === undefined ? (v as R) : convert(v);
     } catch (err) {
       throw withFrames(err, name);
