@@ -12,7 +12,7 @@ if (!Number.isInteger(runs) || runs <= 0) throw new Error('--runs must be a posi
 
 const server = await startTestServer({ port: 0 });
 const conn = await r.connect({ host: server.host, port: server.port });
-await r.tableCreate('chain').run(conn);
+await r.db('test').tableCreate('chain').run(conn);
 await r.table('chain').insert(Array.from({ length: 20 }, (_, n) => ({ id: n, v: n }))).run(conn);
 
 async function median(chain: number): Promise<number> {
