@@ -8,7 +8,7 @@ import type { UserDirectory } from './handshake.js';
 import { createClusterMembership, isClusterMembership, type ClusterMembership } from './membership.js';
 import type { EvalContext, ServerDescriptor, UserDescriptor } from './reql/types.js';
 import { deriveCredentials } from './scram.js';
-import { Store } from './store.js';
+import { Store, type StoreOptions } from './store.js';
 
 /**
  * Options of {@link startTestServer}. Every field is optional; an unknown field or a bad value
@@ -50,6 +50,14 @@ export interface TestServerOptions {
    * listing only this server
    */
   cluster?: ClusterMembership;
+  /**
+   * Shuffle unordered table scans with this seed (see {@link StoreOptions.scanSeed}): rows
+   * come back in a reproducible order that is not insertion order, as a real server's
+   * hash order is not, so code relying on scan order fails here too. Only for the store
+   * the server creates: with `store`, set it on the Store instead.
+   * @default undefined (insertion order)
+   */
+  scanSeed?: number;
 }
 
 /**
@@ -94,7 +102,7 @@ export interface TestServer {
   stats(): TestServerStats;
 }
 
-const OPTION_NAMES = new Set(['port', 'host', 'users', 'tls', 'name', 'store', 'cluster']);
+const OPTION_NAMES = new Set(['port', 'host', 'users', 'tls', 'name', 'store', 'cluster', 'scanSeed']);
 const SERVER_NAME = /^[A-Za-z0-9_]+$/;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -131,6 +139,10 @@ function validate(options: TestServerOptions): void {
     throw new TypeError('Option `name` must be a non-empty string of letters, digits and underscores');
   }
   if (store !== undefined && !(store instanceof Store)) throw new TypeError('Option `store` must be a Store');
+  if (options.scanSeed !== undefined) {
+    if (!Number.isSafeInteger(options.scanSeed)) throw new TypeError('Option `scanSeed` must be a safe integer');
+    if (store !== undefined) throw new TypeError('Option `scanSeed` goes on the Store when `store` is given (new Store({ scanSeed }))');
+  }
   if (cluster !== undefined && !isClusterMembership(cluster)) {
     throw new TypeError('Option `cluster` must be a ClusterMembership (createClusterMembership())');
   }
@@ -170,7 +182,7 @@ class RunningTestServer implements TestServer {
     const users = options.users ?? { admin: '' };
     this.users = buildUsers(users);
     this.userRows = Object.freeze(Object.entries(users).map(([id, password]) => ({ id, password: password !== '' })));
-    this.store = options.store ?? new Store();
+    this.store = options.store ?? new Store(options.scanSeed === undefined ? {} : { scanSeed: options.scanSeed });
     this.cluster = options.cluster ?? createClusterMembership();
   }
 

@@ -48,8 +48,7 @@ export function runtimeError(
  * absorbs it and `filter` skips the row, as on the real server), QUERY_LOGIC otherwise.
  */
 export function typeError(target: unknown, message: string): ReqlError {
-  const missing = target === null || target === undefined;
-  return runtimeError(missing ? ErrorType.NON_EXISTENCE : ErrorType.QUERY_LOGIC, message);
+  return runtimeError(target === null ? ErrorType.NON_EXISTENCE : ErrorType.QUERY_LOGIC, message);
 }
 
 export function logicError(message: string): ReqlError {

@@ -6,9 +6,9 @@
 import { T } from '../protocol.js';
 import { canonicalKey } from '../store.js';
 import { compareDatums, deepEqual, isObject, type DatumObject } from './datum.js';
-import { isNonExistence, logicError, nonExistence, typeError } from './errors.js';
+import { isNonExistence, logicError, nonExistence } from './errors.js';
 import type { Call, Fn, Handler } from './evaluate.js';
-import { asDatum, asGrouped, asSeq, asString, checkArray, derivedKind, isStream } from './convert.js';
+import { asDatum, asGrouped, asSeq, asString, checkArray, datumTypeError, derivedKind, isStream } from './convert.js';
 import { decodeBinary, isBinary } from './ptypes.js';
 import { Rows } from './rows.js';
 import { predicate } from './terms-seq.js';
@@ -34,8 +34,7 @@ function eachValue(call: Call, each: (value: unknown, row: unknown) => void): vo
 }
 
 function num(v: unknown): number {
-  if (typeof v !== 'number') throw typeError(v, `Expected type NUMBER but found ${v === null ? 'NULL' : isObject(v) ? 'OBJECT' : Array.isArray(v) ? 'ARRAY' : typeof v === 'string' ? 'STRING' : 'BOOL'}.`);
-  return v;
+  return typeof v === 'number' ? v : datumTypeError('NUMBER', v);
 }
 
 function refuseIndex(call: Call, name: string): void {

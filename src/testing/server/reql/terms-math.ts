@@ -4,7 +4,7 @@
 import { T } from '../protocol.js';
 import { checkFinite, compareDatums, deepEqual, truthy } from './datum.js';
 import { logicError } from './errors.js';
-import type { Call, Handler } from './evaluate.js';
+import type { Handler } from './evaluate.js';
 import { asDatum, asInt, asNumber, checkArray, datumTypeError } from './convert.js';
 import { epochOf, isTime, makeTime, timezoneOf } from './time.js';
 

@@ -5,23 +5,17 @@
 // others map.
 import { T } from '../protocol.js';
 import {
-  datumTypeName, isObject, prettyPrint, ptypeOf, setField, sortedObject, truncPrint, type DatumObject,
+  datumTypeName, isObject, ptypeOf, setField, sortedObject, truncPrint, type DatumObject,
 } from './datum.js';
-import { isNonExistence, logicError, nonExistence, typeError } from './errors.js';
+import { isNonExistence, logicError, typeError } from './errors.js';
 import { LITERAL_OK, type Call, type Handler } from './evaluate.js';
-import { asDatum, asObject, asSeq, asString, checkArray, derivedKind, isSequence, sameKind } from './convert.js';
+import { asDatum, asSeq, asString, checkArray, derivedKind, isSequence, sameKind } from './convert.js';
 import { mergeDatum } from './merge.js';
 import { hasPaths, parsePath, project, unproject, type Path } from './paths.js';
 import { sanitizePtype } from './ptypes.js';
 import { nthOf } from './terms-seq.js';
+import { getField } from './field.js';
 import { FuncVal, Special } from './values.js';
-
-/** `obj(key)`, or the server's NON_EXISTENCE error naming the key and printing the object. */
-export function getField(obj: unknown, key: string): unknown {
-  if (!isObject(obj)) throw typeError(obj, `Cannot perform get_field on a non-object non-sequence \`${truncPrint(obj)}\`.`);
-  if (!Object.hasOwn(obj, key)) throw nonExistence(`No attribute \`${key}\` in object:\n${prettyPrint(obj)}`);
-  return obj[key];
-}
 
 type Mode = 'map' | 'filter' | 'skip';
 
@@ -160,4 +154,3 @@ export const objectTerms: ReadonlyArray<readonly [number, Handler]> = [
   }],
 ];
 
-export { asObject };

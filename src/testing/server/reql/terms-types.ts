@@ -102,7 +102,7 @@ function coerceTo(call: Call): unknown {
     }
   }
   const target0 = isDatum ? call.arg(0, asDatum) : v;
-  throw typeError(target0 instanceof Special ? undefined : target0, `Cannot coerce ${from} to ${target}.`);
+  throw typeError(target0 instanceof Special ? from : target0, `Cannot coerce ${from} to ${target}.`);
 }
 
 function sample(call: Call): unknown {
