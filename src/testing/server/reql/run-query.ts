@@ -80,7 +80,9 @@ export function runQuery(query: StartQuery, ctx: EvalContext): QueryResult {
   }
   const term = query.term;
   // The benchmark path: `[1, 1]` is a bare datum, nothing to compile or evaluate.
-  if (typeof term !== 'object' || term === null) return { kind: 'atom', value: term };
+  if ((typeof term !== 'object' || term === null) && query.optargs['array_limit'] === undefined) {
+    return { kind: 'atom', value: term };
+  }
   try {
     compileTerm(term, SUPPORTED);
     const env: MutableEnv = {

@@ -165,12 +165,13 @@ export function parseIso8601(s: string, defaultTimezone?: string): DatumObject {
     [h, m, sec] = parseClock(timeS);
     if (sign >= 0) tz = checkTimezone(rest.slice(sign));
   }
+  // As the server: the string's format and time zone first, then the calendar, and only
+  // then whether a time zone was given at all.
+  if (tz !== undefined && tz !== '') tz = checkTimezone(tz);
+  checkDate(year, month, day);
   if (tz === undefined || tz === '') {
     throw logicError('ISO 8601 string has no time zone, and no default time zone was provided.');
   }
-  tz = checkTimezone(tz);
-  if (h === 24 && (m > 0 || sec > 0)) throw logicError('Error in time logic: Hours out of range.');
-  checkDate(year, month, day);
   return makeTime(wallToEpoch(year, month, day, h, m, sec, tz), tz);
 }
 
