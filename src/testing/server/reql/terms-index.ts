@@ -13,7 +13,9 @@ import {
 } from './indexes.js';
 import { checkPrimaryKey } from './keys.js';
 import { Rows } from './rows.js';
-import { FuncVal, SelectionVal, SingleSelectionVal, TableVal, type SliceInfo, type TableSource } from './values.js';
+import {
+  FuncVal, SelectionVal, SingleSelectionVal, TableVal, wrongKind, type SliceInfo, type TableSource,
+} from './values.js';
 
 /** The rows of a table slice: from its index, within its bounds, in its order. */
 export function sliceRows(env: Env, source: TableSource, slice: SliceInfo, keysOnly = false): Rows {
@@ -45,7 +47,7 @@ export function withSorting(slice: SliceInfo | undefined, index: string, order: 
 function between(call: Call): SelectionVal {
   const v0 = call.arg(0);
   const isSlice = v0 instanceof SelectionVal && v0.kind === 'slice';
-  if (!(v0 instanceof TableVal) && !isSlice) call.arg(0, asTable);
+  if (!(v0 instanceof TableVal) && !isSlice) call.arg(0, () => wrongKind('TABLE_SLICE', v0));
   const source = (v0 as TableVal | SelectionVal).source;
   const prev = isSlice ? (v0 as SelectionVal).slice : undefined;
   const open = (name: string, dflt: boolean): boolean => {
