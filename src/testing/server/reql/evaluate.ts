@@ -97,6 +97,9 @@ export class Call {
     }
   }
 
+  /** Set when the term runs once per group of grouped data (see perGroup). */
+  inGroup = false;
+
   /** Presets argument `i` (a group's rows, when a term runs once per group). */
   preset(i: number, v: unknown): void {
     this.values[i] = v;
@@ -277,12 +280,20 @@ function perGroup(
   for (const [k, { group, value }] of grouped.groups) {
     const call = new Call(env, type, args, optargs, scope, flags);
     call.preset(0, value);
+    call.inGroup = true;
     const v = handler(call);
+    if (v === DROP_GROUP) continue;
     if (v instanceof GroupedVal) throw logicError('Cannot nest grouped data.');
     out.set(k, { group, value: v instanceof Special && isSequence(v) ? asSeq(v).rows.all() : asDatum(v) });
   }
   return new GroupedVal(out, false);
 }
+
+/**
+ * What sum, avg, min and max give for a group none of whose rows had a value: the real
+ * server leaves such a group out of the result.
+ */
+export const DROP_GROUP: unique symbol = Symbol('drop group');
 
 /** The error for a term this server does not implement, named so users know which. */
 export function unsupported(type: number): ReqlError {

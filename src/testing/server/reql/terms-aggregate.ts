@@ -7,7 +7,7 @@ import { T } from '../protocol.js';
 import { canonicalKey } from '../store.js';
 import { compareDatums, deepEqual, isObject, type DatumObject } from './datum.js';
 import { isNonExistence, logicError, nonExistence } from './errors.js';
-import type { Call, Fn, Handler } from './evaluate.js';
+import { DROP_GROUP, type Call, type Fn, type Handler } from './evaluate.js';
 import { asDatum, asGrouped, asSeq, asString, checkArray, datumTypeError, derivedKind, isStream } from './convert.js';
 import { decodeBinary, isBinary } from './ptypes.js';
 import { Rows } from './rows.js';
@@ -21,16 +21,22 @@ function valueFn(call: Call): Fn | undefined {
   return call.fieldFn(1);
 }
 
-/** Calls `each` for every row's value, skipping rows whose value raises NON_EXISTENCE. */
-function eachValue(call: Call, each: (value: unknown, row: unknown) => void): void {
+/**
+ * Calls `each` for every row's value, skipping rows whose value raises NON_EXISTENCE;
+ * returns how many values were taken.
+ */
+function eachValue(call: Call, each: (value: unknown, row: unknown) => void): number {
   const f = valueFn(call);
+  let n = 0;
   for (const row of call.arg(0, asSeq).rows) {
     try {
       each(f === undefined ? row : asDatum(f(row)), row);
+      n++;
     } catch (err) {
       if (!isNonExistence(err)) throw err;
     }
   }
+  return n;
 }
 
 function num(v: unknown): number {
@@ -63,6 +69,7 @@ function extreme(call: Call, name: 'min' | 'max'): unknown {
     const c = best === undefined ? 0 : compareDatums(value, best.value);
     if (best === undefined || (name === 'min' ? c < 0 : c > 0)) best = { row, value };
   });
+  if (best === undefined && call.inGroup) return DROP_GROUP;
   if (best === undefined) {
     throw nonExistence(`Cannot take the ${name} of an empty stream.  (If you passed \`${name}\` a field name, it ` +
       'may be that no elements of the stream had that field.)');
@@ -191,14 +198,15 @@ export const aggregateTerms: ReadonlyArray<readonly [number, Handler]> = [
   [T.SUM, (call) => {
     refuseIndex(call, 'sum');
     let total = 0;
-    eachValue(call, (v) => { total += num(v); });
-    return total;
+    const n = eachValue(call, (v) => { total += num(v); });
+    return n === 0 && call.inGroup ? DROP_GROUP : total;
   }],
   [T.AVG, (call) => {
     refuseIndex(call, 'avg');
     let total = 0;
     let n = 0;
     eachValue(call, (v) => { total += num(v); n++; });
+    if (n === 0 && call.inGroup) return DROP_GROUP;
     if (n === 0) {
       throw nonExistence('Cannot take the average of an empty stream.  (If you passed `avg` a field name, it may ' +
         'be that no elements of the stream had that field.)');
