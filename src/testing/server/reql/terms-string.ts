@@ -12,14 +12,14 @@ const COMBINING = /\p{M}/u;
 /** A JavaScript RegExp for an RE2 pattern: leading inline flags become RegExp flags. */
 function compile(pattern: string): RegExp {
   let src = pattern;
-  let flags = 'u';
+  let flags = 'ud';
   const m = /^\(\?([imsU]+)\)/.exec(src);
   if (m !== null) {
     src = src.slice(m[0].length);
     for (const f of m[1] as string) if (f !== 'U' && !flags.includes(f)) flags += f;
   }
   try {
-    return new RegExp(src, flags.includes('m') ? flags : flags);
+    return new RegExp(src, flags);
   } catch (err) {
     throw logicError(`Error in regexp \`${pattern}\` (portion \`${pattern}\`): ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -35,7 +35,6 @@ function match(call: Call): unknown {
   const start = bytes(str.slice(0, m.index));
   const groups = m.slice(1).map((g, i) => {
     if (g === undefined) return null;
-    // Offsets of groups: found after the match start (RegExp has no group indices here).
     const at = m.indices?.[i + 1]?.[0] ?? m.index + (m[0] as string).indexOf(g);
     const s = bytes(str.slice(0, at));
     return { end: s + bytes(g), start: s, str: g };

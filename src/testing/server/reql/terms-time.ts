@@ -2,7 +2,7 @@
 // during, date, timeOfDay, timezone, the calendar parts (year ... seconds), and the day and
 // month constants (r.monday = 1 ... r.december = 12).
 import { T } from '../protocol.js';
-import { isObject, truncPrint, type DatumObject } from './datum.js';
+import { truncPrint, type DatumObject } from './datum.js';
 import { logicError } from './errors.js';
 import type { Call, Handler } from './evaluate.js';
 import { asDatum, asInt, asNumber, asString } from './convert.js';
@@ -15,7 +15,6 @@ import {
 function asTime(v: unknown): DatumObject {
   const d = asDatum(v);
   if (isTime(d)) return d;
-  if (!isObject(d) || d['$reql_type$'] === undefined) throw logicError(`Not a pseudotype: \`${truncPrint(d)}\`.`);
   throw logicError(`Not a TIME pseudotype: \`${truncPrint(d)}\`.`);
 }
 
