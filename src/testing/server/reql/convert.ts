@@ -13,7 +13,7 @@ import {
 export function asDatum(v: unknown): unknown {
   if (!(v instanceof Special)) return v;
   if (v instanceof SingleSelectionVal) return v.row;
-  if (v instanceof SelectionVal && v.isArray) return v.rows.all();
+  // A sorted selection (SELECTION<ARRAY>) is answered as an array but is no datum.
   return wrongKind('DATUM', v);
 }
 
@@ -99,7 +99,7 @@ export function isSequence(v: unknown): boolean {
 
 /** Whether v is a stream (not an array): what stays lazy and answers in batches. */
 export function isStream(v: unknown): boolean {
-  return v instanceof TableVal || (v instanceof SelectionVal && !v.isArray) || v instanceof StreamVal;
+  return v instanceof TableVal || v instanceof SelectionVal || v instanceof StreamVal;
 }
 
 /**
@@ -117,9 +117,12 @@ export function sameKind(input: unknown, rows: Rows, limit: number): unknown {
   return checkArray(rows.all(), limit);
 }
 
-/** Rows that are no longer table rows (map, pluck...): streams stay streams, arrays arrays. */
+/**
+ * Rows that are no longer table rows (map, pluck...): streams stay streams, arrays arrays,
+ * and a sorted selection (an array behind a stream) gives an array, as on the real server.
+ */
 export function derivedKind(input: unknown, rows: Rows, limit: number): unknown {
-  if (isStream(input)) return new StreamVal(rows);
+  if (isStream(input) && !(input instanceof SelectionVal && input.isArray)) return new StreamVal(rows);
   return checkArray(rows.all(), limit);
 }
 

@@ -7,7 +7,7 @@ import { LITERAL_OK, type Call, type Handler } from './evaluate.js';
 import { funcParams } from './compile.js';
 import { asArray, asDatum, asSeq, asString, checkArray } from './convert.js';
 import { sanitizePtype } from './ptypes.js';
-import { FuncVal, GroupedVal, SelectionVal, SingleSelectionVal, Special } from './values.js';
+import { FuncVal, GroupedVal, SingleSelectionVal, Special } from './values.js';
 import { mergeStats } from './write-result.js';
 
 /** A value as a condition: datums by ReQL truthiness, anything else refused. */
@@ -16,7 +16,7 @@ export function asCondition(v: unknown): boolean {
 }
 
 function isDatumLike(v: Special): boolean {
-  return v instanceof SingleSelectionVal || (v instanceof SelectionVal && v.isArray);
+  return v instanceof SingleSelectionVal;
 }
 
 function defaultTerm(call: Call): unknown {

@@ -9,7 +9,7 @@ import type { Call, Env, Handler } from './evaluate.js';
 import { asBool, asDatum, asString, asTable } from './convert.js';
 import { isDeterministic } from './determinism.js';
 import {
-  checkIndex, indexCreateQuery, indexEntries, indexFunctionBlob, indexNotFound,
+  checkIndex, indexCreateQuery, indexEntries, indexFunctionBlob, indexNotFound, type IndexEntry,
 } from './indexes.js';
 import { checkPrimaryKey } from './keys.js';
 import { Rows } from './rows.js';
@@ -17,21 +17,25 @@ import {
   FuncVal, SelectionVal, SingleSelectionVal, TableVal, wrongKind, type SliceInfo, type TableSource,
 } from './values.js';
 
-/** The rows of a table slice: from its index, within its bounds, in its order. */
+/** The (key, row) entries of a table slice: from its index, within its bounds, in its order. */
+export function sliceEntries(env: Env, source: TableSource, slice: SliceInfo): readonly IndexEntry[] {
+  let entries = indexEntries(env, source, slice.index);
+  const b = slice.bounds;
+  if (b !== undefined) {
+    entries = entries.filter(({ key }) => {
+      const lo = compareDatums(key, b.lo);
+      const hi = compareDatums(key, b.hi);
+      return (b.loOpen ? lo > 0 : lo >= 0) && (b.hiOpen ? hi < 0 : hi <= 0);
+    });
+  }
+  return slice.order === 'desc' ? [...entries].reverse() : entries;
+}
+
+/** The rows (or keys) of a table slice, read when first needed. */
 export function sliceRows(env: Env, source: TableSource, slice: SliceInfo, keysOnly = false): Rows {
   checkIndex(source, slice.index);
   return Rows.lazy((function* () {
-    let entries = indexEntries(env, source, slice.index);
-    const b = slice.bounds;
-    if (b !== undefined) {
-      entries = entries.filter(({ key }) => {
-        const lo = compareDatums(key, b.lo);
-        const hi = compareDatums(key, b.hi);
-        return (b.loOpen ? lo > 0 : lo >= 0) && (b.hiOpen ? hi < 0 : hi <= 0);
-      });
-    }
-    if (slice.order === 'desc') entries = [...entries].reverse();
-    for (const e of entries) yield keysOnly ? e.key : e.row;
+    for (const e of sliceEntries(env, source, slice)) yield keysOnly ? e.key : e.row;
   })());
 }
 

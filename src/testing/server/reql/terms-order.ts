@@ -11,7 +11,7 @@ import { asDatum, asSeq, asString, checkArray } from './convert.js';
 import { isDeterministic } from './determinism.js';
 import { Rows } from './rows.js';
 import { fieldValue } from './field.js';
-import { sliceRows, withSorting } from './terms-index.js';
+import { sliceEntries, sliceRows, withSorting } from './terms-index.js';
 import { FuncVal, SelectionVal, Special, StreamVal, TableVal, type SliceInfo } from './values.js';
 
 /** What ASC and DESC evaluate to; only ORDER_BY (and UNION's interleave) may hold one. */
@@ -126,10 +126,17 @@ function orderBy(call: Call): unknown {
     }
     const source = v0.source;
     const slice: SliceInfo = withSorting(onSlice ? v0.slice : undefined, name, desc ? 'desc' : 'asc');
-    const ordered = new SelectionVal(source, sliceRows(call.env, source, slice), 'slice', slice);
-    if (keys.length === 0) return ordered;
-    // Further keys order rows with equal index values.
-    return new SelectionVal(source, Rows.of(sortRows(ordered.rows.all(), keys)), 'stream');
+    if (keys.length === 0) return new SelectionVal(source, sliceRows(call.env, source, slice), 'slice', slice);
+    // Further keys order the rows within each run of equal index values, as the server does.
+    const entries = sliceEntries(call.env, source, slice);
+    const out: unknown[] = [];
+    for (let i = 0; i < entries.length;) {
+      let j = i + 1;
+      while (j < entries.length && deepEqual((entries[j] as { key: unknown }).key, (entries[i] as { key: unknown }).key)) j++;
+      out.push(...sortRows(entries.slice(i, j).map((e) => e.row), keys));
+      i = j;
+    }
+    return new SelectionVal(source, Rows.of(out), 'stream');
   }
   if (keys.length === 0) throw logicError('Must specify something to order by.');
   const { rows, source } = call.arg(0, asSeq);

@@ -31,8 +31,8 @@ const VALUE_NAMES = new Set(['DB', 'TABLE', 'TABLE_SLICE', 'SELECTION<STREAM>', 
 
 /** The coercion name of a value: a datum's type (pseudo-types other than BINARY are OBJECT), or its kind. */
 function coerceName(v: unknown): string {
-  if (v instanceof Special && !(v instanceof SingleSelectionVal) && !(v instanceof SelectionVal && v.isArray)) {
-    return v instanceof TableVal ? 'TABLE' : v instanceof SelectionVal ? (v.kind === 'slice' ? 'TABLE_SLICE' : 'SELECTION<STREAM>')
+  if (v instanceof Special && !(v instanceof SingleSelectionVal)) {
+    return v instanceof TableVal ? 'TABLE' : v instanceof SelectionVal ? (v.kind === 'slice' ? 'TABLE_SLICE' : v.typeOf)
       : v instanceof StreamVal ? 'STREAM' : v instanceof FuncVal ? 'FUNCTION' : v instanceof DbVal ? 'DB' : 'GROUPED_DATA';
   }
   const d = asDatum(v);
@@ -43,7 +43,7 @@ function coerceName(v: unknown): string {
 
 /** Whether a value of kind `from` passes as `to` unchanged (a table is a stream, a row a datum...). */
 function convertible(v: unknown, to: string): boolean {
-  if (to === 'DATUM') return !(v instanceof Special) || v instanceof SingleSelectionVal || (v instanceof SelectionVal && v.isArray);
+  if (to === 'DATUM') return !(v instanceof Special) || v instanceof SingleSelectionVal;
   if (to === 'STREAM') return isSequence(v) && !Array.isArray(v);
   if (to === 'SELECTION<STREAM>') return v instanceof TableVal || v instanceof SelectionVal;
   if (to === 'TABLE_SLICE') return v instanceof TableVal || (v instanceof SelectionVal && v.kind === 'slice');

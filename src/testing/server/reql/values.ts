@@ -138,7 +138,7 @@ export class GroupedVal extends Special {
     super();
     this.typeOf = isStream ? 'GROUPED_STREAM' : 'GROUPED_DATA';
   }
-  describe(): string { return 'GROUPED_DATA'; }
+  describe(): string { return 'VALUE GROUPED_DATA'; }
 }
 
 export class FuncVal extends Special {
