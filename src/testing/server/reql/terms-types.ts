@@ -2,7 +2,7 @@
 // SAMPLE, with the server's type names ("Cannot coerce NUMBER to ARRAY.").
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { T } from '../protocol.js';
-import { compactJson, datumTypeName, prettyPrint, setField, sortedObject, truncPrint } from './datum.js';
+import { compactJson, datumTypeName, MAXVAL, MINVAL, prettyPrint, setField, sortedObject, truncPrint } from './datum.js';
 import { logicError, typeError } from './errors.js';
 import type { Call, Handler } from './evaluate.js';
 import { asBool, asDatum, asInt, asNumber, asSeq, asString, checkArray, isSequence } from './convert.js';
@@ -155,8 +155,17 @@ function info(call: Call): Record<string, unknown> {
     if (v instanceof SelectionVal && v.kind === 'slice' && v.slice !== undefined) {
       out['index'] = v.slice.index;
       out['sorting'] = v.slice.order === 'asc' ? 'ASCENDING' : v.slice.order === 'desc' ? 'DESCENDING' : 'UNORDERED';
-      out['left_bound_type'] = 'unbounded';
-      out['right_bound_type'] = 'unbounded';
+      const b = v.slice.bounds;
+      const side = (name: 'left' | 'right', value: unknown, open: boolean, unbounded: unknown): void => {
+        if (b === undefined || value === unbounded) out[`${name}_bound_type`] = 'unbounded';
+        else if (value === (unbounded === MINVAL ? MAXVAL : MINVAL)) out[`${name}_bound_type`] = 'unachievable';
+        else {
+          out[`${name}_bound`] = value;
+          out[`${name}_bound_type`] = open ? 'open' : 'closed';
+        }
+      };
+      side('left', b?.lo, b?.loOpen ?? false, MINVAL);
+      side('right', b?.hi, b?.hiOpen ?? true, MAXVAL);
     }
   } else if (v instanceof FuncVal) {
     out['source_code'] = JSON.stringify(v.body);
