@@ -8,7 +8,7 @@ import { canonicalKey } from '../store.js';
 import { compareDatums, deepEqual, isObject, type DatumObject } from './datum.js';
 import { isNonExistence, logicError, nonExistence } from './errors.js';
 import { DROP_GROUP, type Call, type Fn, type Handler } from './evaluate.js';
-import { asDatum, asGrouped, asSeq, asString, checkArray, datumTypeError, derivedKind, isStream } from './convert.js';
+import { asArray, asDatum, asGrouped, asSeq, asString, checkArray, datumTypeError, derivedKind, isStream } from './convert.js';
 import { decodeBinary, isBinary } from './ptypes.js';
 import { Rows } from './rows.js';
 import { predicate } from './terms-seq.js';
@@ -126,10 +126,10 @@ function fold(call: Call): unknown {
   const out = Rows.lazy((function* () {
     for (const row of rows) {
       const next = asDatum(f(acc, row));
-      yield* asSeq(asDatum(emit(acc, row, next))).rows;
+      yield* asArray(emit(acc, row, next));
       acc = next;
     }
-    if (finalEmit !== undefined) yield* asSeq(asDatum(finalEmit(acc))).rows;
+    if (finalEmit !== undefined) yield* asArray(finalEmit(acc));
   })(), rows.infinite);
   return derivedKind(v0, out, call.env.arrayLimit);
 }
