@@ -7,6 +7,7 @@ export { createClusterMembership } from './server/membership.js';
 export type { ClusterMembership } from './server/membership.js';
 export type { ServerDescriptor } from './server/reql/types.js';
 export { Store } from './server/store.js';
+export type { StoreOptions } from './server/store.js';
 export { startFaultProxy } from './fault-proxy.js';
 export type { FaultProxy, FaultProxyOptions, FaultProxyStats, FaultProxyTarget } from './fault-proxy.js';
 export { startTestCluster } from './cluster.js';

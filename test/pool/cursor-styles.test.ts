@@ -135,7 +135,7 @@ for (const [driver, styles] of [['official', official], ['rethinkdb-ts', ts]] as
 
 it('official: each() again on an exhausted cursor leaves no rejection unhandled', async () => {
   const pool = makePool(server, { poolSize: 1 });
-  const cursor = await pool.cursor((r as unknown as { range(n: number): never }).range(3));
+  const cursor: any = await pool.cursor((r as unknown as { range(n: number): never }).range(3));
   const seen: unknown[] = [];
   await new Promise<void>((resolve) => cursor.each((_e: unknown, row: unknown) => void seen.push(row), () => resolve()));
   await new Promise<void>((resolve) => cursor.each(() => assert.fail('no more rows'), () => resolve()));

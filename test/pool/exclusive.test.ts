@@ -91,7 +91,7 @@ for (const driver of ['official', 'rethinkdb-ts'] as const) {
     // The cursors were packed onto few connections (so leases kept connections of their own).
     const cursorConns = new Set(rec.work.slice(0, 50).map((w) => w.conn));
     assert.ok(cursorConns.size <= 2, `cursors spread over ${cursorConns.size} connections`);
-    for (const c of cursors) await c.close();
+    for (const c of cursors) await (c as unknown as { close(): Promise<void> }).close();
     assert.equal(pool.stats().cursors, 0);
     await pool.releasePool();
   });

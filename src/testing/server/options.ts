@@ -45,9 +45,17 @@ export interface TestServerOptions {
    * listing only this server
    */
   cluster?: ClusterMembership;
+  /**
+   * Shuffle unordered table scans with this seed (see `StoreOptions.scanSeed`): rows come
+   * back in a reproducible order that is not insertion order, as a real server's hash order
+   * is not, so code relying on scan order fails here too. Only for the store the server
+   * creates: with `store`, set it on the Store instead.
+   * @default undefined (insertion order)
+   */
+  scanSeed?: number;
 }
 
-const OPTION_NAMES = new Set(['port', 'host', 'users', 'tls', 'name', 'store', 'cluster']);
+const OPTION_NAMES = new Set(['port', 'host', 'users', 'tls', 'name', 'store', 'cluster', 'scanSeed']);
 const SERVER_NAME = /^[A-Za-z0-9_]+$/;
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -84,6 +92,10 @@ export function validateServerOptions(options: TestServerOptions): void {
     throw new TypeError('Option `name` must be a non-empty string of letters, digits and underscores');
   }
   if (store !== undefined && !(store instanceof Store)) throw new TypeError('Option `store` must be a Store');
+  if (options.scanSeed !== undefined) {
+    if (!Number.isSafeInteger(options.scanSeed)) throw new TypeError('Option `scanSeed` must be a safe integer');
+    if (store !== undefined) throw new TypeError('Option `scanSeed` goes on the Store when `store` is given (new Store({ scanSeed }))');
+  }
   if (cluster !== undefined && !isClusterMembership(cluster)) {
     throw new TypeError('Option `cluster` must be a ClusterMembership (createClusterMembership())');
   }

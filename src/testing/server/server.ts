@@ -41,7 +41,7 @@ class RunningTestServer implements TestServer {
     const users = options.users ?? { admin: '' };
     this.users = buildUsers(users);
     this.userRows = Object.freeze(Object.entries(users).map(([id, password]) => ({ id, password: password !== '' })));
-    this.store = options.store ?? new Store();
+    this.store = options.store ?? new Store(options.scanSeed === undefined ? {} : { scanSeed: options.scanSeed });
     this.cluster = options.cluster ?? createClusterMembership();
   }
 

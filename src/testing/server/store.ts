@@ -20,6 +20,20 @@ export interface IndexInfo {
   readonly fn: unknown;
 }
 
+/** Options of a {@link Store}. */
+export interface StoreOptions {
+  /**
+   * Return the rows of unordered table scans (a table read without `orderBy`, `filter`,
+   * `getAll` on a secondary index...) in an order shuffled by this seed instead of
+   * insertion order. A real RethinkDB returns such scans in an order of its own (by a
+   * hash of the primary key), so application code or tests that rely on scan order work
+   * against a double yet break in production; with a seed they break here too, and
+   * reproducibly: the same seed and keys give the same order, and each row keeps its
+   * place when others are inserted. @default undefined (insertion order)
+   */
+  scanSeed?: number;
+}
+
 /**
  * Primary key values as Map keys. Type-tagged so that 1 and "1" are different rows;
  * numbers print the same whether written 1 or 1.0; a TIME is keyed by its instant.
@@ -42,12 +56,22 @@ export class Table {
   private readonly docs = new Map<string, Doc>();
   /** rows() snapshot, rebuilt lazily after a write: repeated scans allocate nothing. */
   private snapshot: readonly Doc[] | undefined;
+  private scanSnapshot: readonly Doc[] | undefined;
+  /** Bumped on every write: caches derived from the rows (index keys) check it. */
+  private version = 0;
 
   constructor(
     readonly db: string,
     readonly name: string,
     readonly primaryKey: string,
+    /** See {@link StoreOptions.scanSeed}. */
+    private readonly scanSeed?: number,
   ) {}
+
+  /** A number that changes whenever a row is written. */
+  get revision(): number {
+    return this.version;
+  }
 
   /** A stored table can be written to (system tables, computed, cannot). */
   get writable(): Table {
@@ -68,20 +92,53 @@ export class Table {
     return this.snapshot;
   }
 
+  /** Every document in the order an unordered scan returns them (see StoreOptions.scanSeed). */
+  scan(): readonly Doc[] {
+    if (this.scanSeed === undefined) return this.rows();
+    if (this.scanSnapshot === undefined) {
+      const seed = this.scanSeed;
+      const keyed = this.rows().map((d) => ({ d, h: scanHash(seed, canonicalKey(d[this.primaryKey])) }));
+      keyed.sort((a, b) => a.h - b.h);
+      this.scanSnapshot = Object.freeze(keyed.map((x) => x.d));
+    }
+    return this.scanSnapshot;
+  }
+
   /** Stores `doc` (copied, sorted, frozen) under its primary key; returns the stored form. */
   put(doc: DatumObject): Doc {
     const stored = canonicalFrozen(doc) as Doc;
     // Replacing an existing key keeps its place in the Map (insertion order).
     this.docs.set(canonicalKey(stored[this.primaryKey]), stored);
-    this.snapshot = undefined;
+    this.changed();
     return stored;
   }
 
   delete(key: unknown): boolean {
     const removed = this.docs.delete(canonicalKey(key));
-    if (removed) this.snapshot = undefined;
+    if (removed) this.changed();
     return removed;
   }
+
+  private changed(): void {
+    this.snapshot = undefined;
+    this.scanSnapshot = undefined;
+    this.version++;
+  }
+}
+
+/** FNV-1a (32 bits) of the seed and a row's canonical key: where the row sorts in a shuffled scan. */
+function scanHash(seed: number, key: string): number {
+  let h = 0x811c9dc5 ^ (seed & 0xffffffff);
+  const s = `${Math.floor(seed / 2 ** 32)}:${key}`;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  // One avalanche round so that keys differing in their last character spread apart.
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return h >>> 0;
 }
 
 export class Database {
@@ -102,9 +159,22 @@ export class Database {
  */
 export class Store {
   private readonly dbs = new Map<string, Database>();
+  private readonly scanSeed: number | undefined;
 
-  /** An empty store: only the `test` database, with no tables. */
-  constructor() {
+  /**
+   * An empty store: only the `test` database, with no tables.
+   * @throws TypeError when an option is unknown or `scanSeed` is not a safe integer
+   */
+  constructor(options: StoreOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new TypeError('Store options must be an object');
+    for (const k of Object.keys(options)) {
+      if (k !== 'scanSeed') throw new TypeError(`Unknown Store option \`${k}\``);
+    }
+    const { scanSeed } = options;
+    if (scanSeed !== undefined && !Number.isSafeInteger(scanSeed)) {
+      throw new TypeError('Option `scanSeed` must be a safe integer');
+    }
+    this.scanSeed = scanSeed;
     this.dbs.set('test', new Database('test'));
   }
 
@@ -152,7 +222,7 @@ export class Store {
   createTable(db: string, name: string, primaryKey = 'id'): Table | undefined {
     const d = this.dbs.get(db);
     if (d === undefined || d.tables.has(name)) return undefined;
-    const t = new Table(db, name, primaryKey);
+    const t = new Table(db, name, primaryKey, this.scanSeed);
     d.tables.set(name, t);
     return t;
   }

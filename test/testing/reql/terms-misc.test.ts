@@ -16,7 +16,7 @@ test('datums: bare scalars, MAKE_ARRAY, MAKE_OBJ (sorted keys), DATUM, pseudo-ty
   assert.deepEqual(h.atom([3, [], { k: [24, [1, 1]] }]), { k: 2 });
   assert.deepEqual(h.atom([1, [1, 2]]), [1, 2], 'DATUM holds a literal');
   assert.deepEqual(h.atom({ $reql_type$: 'BINARY', data: 'aGk=' }), { $reql_type$: 'BINARY', data: 'aGk=' });
-  assert.equal(h.fail({ $reql_type$: 'FOO' }).message, 'Unknown $reql_type$ `FOO`.');
+  assert.equal(h.fail({ $reql_type$: 'FOO' }).message, 'Unknown $reql_type$ `PTYPE<FOO>`.');
   // "__proto__" is an ordinary field name in ReQL, never a prototype.
   const proto = JSON.parse('{"__proto__":{"x":1},"a":1}');
   assert.deepEqual(JSON.stringify(h.run(proto)), '{"kind":"atom","value":{"__proto__":{"x":1},"a":1}}');
@@ -138,7 +138,8 @@ test('compile errors: unknown term, arity, optargs, r.row placement, raw term sh
 test('unsupported terms name themselves; global optargs; depth cap; only ReqlError escapes', () => {
   const h = harness();
   assert.deepEqual(wire(h.fail([11, ['1+1']])),
-    { t: 18, e: 3000000, r: 'Term JAVASCRIPT is not supported by the async-repool test server.', b: [] });
+    { t: 18, e: 3000000, r: 'Term JAVASCRIPT is not supported by the async-repool test server: it has no JavaScript '
+      + 'engine, so r.js() cannot run (compute the value in ReQL or in the application).', b: [] });
   assert.equal(h.fail([152, [[173, [1]]]]).message, 'Term CHANGES is not supported by the async-repool test server.');
   assert.deepEqual(wire(h.fail(1, { bogus: true })),
     { t: 17, e: undefined, r: 'Unrecognized global optional argument `bogus`.', b: [] });

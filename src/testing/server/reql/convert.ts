@@ -1,22 +1,25 @@
 // Conversions from evaluated values to what a term needs (a datum, a sequence, a string...),
-// with the server's messages when the value is of the wrong kind.
+// with the server's messages when the value is of the wrong kind. A type error about a
+// null value is NON_EXISTENCE, as on the real server (see typeError).
 import { ErrorType } from '../protocol.js';
-import { datumTypeName, isObject, type DatumObject } from './datum.js';
-import { runtimeError } from './errors.js';
+import { datumTypeName, isObject, MAXVAL, MINVAL, type DatumObject } from './datum.js';
+import { runtimeError, typeError } from './errors.js';
+import { Rows } from './rows.js';
 import {
-  DbVal, FuncVal, SelectionVal, SingleSelectionVal, Special, StreamVal,
-  TableVal, wrongKind, type Rows,
+  DbVal, FuncVal, GroupedVal, SelectionVal, SingleSelectionVal, Special, StreamVal,
+  TableVal, wrongKind, type Seq,
 } from './values.js';
 
 export function asDatum(v: unknown): unknown {
   if (!(v instanceof Special)) return v;
   if (v instanceof SingleSelectionVal) return v.row;
-  if (v instanceof SelectionVal && v.isArray) return v.rows;
+  // A sorted selection (SELECTION<ARRAY>) is answered as an array but is no datum.
   return wrongKind('DATUM', v);
 }
 
-function datumTypeError(expected: string, d: unknown): never {
-  throw runtimeError(ErrorType.QUERY_LOGIC, `Expected type ${expected} but found ${datumTypeName(d)}.`);
+/** "Expected type X but found Y." for a datum of the wrong type. */
+export function datumTypeError(expected: string, d: unknown): never {
+  throw typeError(d, `Expected type ${expected} but found ${datumTypeName(d)}.`);
 }
 
 export function asString(v: unknown): string {
@@ -29,12 +32,24 @@ export function asNumber(v: unknown): number {
   return typeof d === 'number' ? d : datumTypeError('NUMBER', d);
 }
 
+/** An integer in the server's safe range (what limit, nth, slice... take). */
 export function asInt(v: unknown): number {
   const n = asNumber(v);
-  if (!Number.isSafeInteger(n)) {
-    throw runtimeError(ErrorType.QUERY_LOGIC, `Number not an integer: ${n}`);
+  if (!Number.isInteger(n) || Math.abs(n) > 2 ** 53) {
+    const range = n < -(2 ** 53) ? ' (<-2^53)' : n > 2 ** 53 ? ' (>2^53)' : '';
+    throw runtimeError(ErrorType.QUERY_LOGIC, `Number not an integer${range}: ${reconstructable(n)}`);
   }
   return n;
+}
+
+/** `%.20g`, as the server prints a number it refuses. */
+function reconstructable(n: number): string {
+  const s = n.toPrecision(20);
+  if (!s.includes('e')) return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+  const [m = '', e = '0'] = s.split('e');
+  const mant = m.includes('.') ? m.replace(/\.?0+$/, '') : m;
+  const exp = Number(e);
+  return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 }
 
 export function asBool(v: unknown): boolean {
@@ -64,45 +79,64 @@ export function asFunc(v: unknown): FuncVal {
   return v instanceof FuncVal ? v : wrongKind('FUNCTION', v);
 }
 
-/** Any sequence as rows; finite only (an endless `r.range()` cannot be materialized). */
-export function asSeq(v: unknown): Rows {
-  if (v instanceof TableVal) return { rows: v.source.rows(), source: v.source };
+export function asGrouped(v: unknown): GroupedVal {
+  return v instanceof GroupedVal ? v : wrongKind('GROUPED_DATA', v);
+}
+
+/** Any sequence as rows (lazily for streams), with its table when it has one. */
+export function asSeq(v: unknown): Seq {
+  if (v instanceof TableVal) return { rows: Rows.of(v.source.scan()), source: v.source };
   if (v instanceof SelectionVal) return { rows: v.rows, source: v.source };
   if (v instanceof StreamVal) return { rows: v.rows };
   if (v instanceof Special) return wrongKind('SEQUENCE', v);
-  if (Array.isArray(v)) return { rows: v };
-  throw runtimeError(ErrorType.QUERY_LOGIC, `Cannot convert ${datumTypeName(v)} to SEQUENCE`);
+  if (Array.isArray(v)) return { rows: Rows.of(v) };
+  throw typeError(v, `Cannot convert ${datumTypeName(v)} to SEQUENCE`);
 }
 
 export function isSequence(v: unknown): boolean {
   return v instanceof TableVal || v instanceof SelectionVal || v instanceof StreamVal || Array.isArray(v);
 }
 
+/** Whether v is a stream (not an array): what stays lazy and answers in batches. */
+export function isStream(v: unknown): boolean {
+  return v instanceof TableVal || v instanceof SelectionVal || v instanceof StreamVal;
+}
+
 /**
- * New rows of the same kind of sequence as `input`: a table or selection gives a
- * selection of the same table, a stream a stream, an array an array.
+ * New rows of the same kind of sequence as `input`, still rows of its table: a table
+ * or selection gives a selection of the same table (a stream unless it was an array),
+ * a stream a stream, an array an array.
  */
-export function sameKind(input: unknown, rows: readonly unknown[]): unknown {
-  if (input instanceof TableVal) return new SelectionVal(input.source, rows as SelectionVal['rows'], false);
-  if (input instanceof SelectionVal) return new SelectionVal(input.source, rows as SelectionVal['rows'], input.isArray);
+export function sameKind(input: unknown, rows: Rows, limit: number): unknown {
+  if (input instanceof TableVal) return new SelectionVal(input.source, rows, 'stream');
+  if (input instanceof SelectionVal) {
+    return new SelectionVal(input.source, input.isArray ? Rows.of(checkArray(rows.all(), limit)) : rows,
+      input.isArray ? 'array' : 'stream');
+  }
   if (input instanceof StreamVal) return new StreamVal(rows);
-  return rows;
+  return checkArray(rows.all(), limit);
 }
 
-/** Rows that no longer are table rows (map, pluck...): a stream stays a stream, arrays stay arrays. */
-export function derivedKind(input: unknown, rows: readonly unknown[]): unknown {
-  if (input instanceof SelectionVal && input.isArray) return rows;
-  if (input instanceof TableVal || input instanceof SelectionVal || input instanceof StreamVal) {
-    return new StreamVal(rows);
-  }
-  return rows;
+/**
+ * Rows that are no longer table rows (map, pluck...): streams stay streams, arrays arrays,
+ * and a sorted selection (an array behind a stream) gives an array, as on the real server.
+ */
+export function derivedKind(input: unknown, rows: Rows, limit: number): unknown {
+  if (isStream(input) && !(input instanceof SelectionVal && input.isArray)) return new StreamVal(rows);
+  return checkArray(rows.all(), limit);
 }
 
-/** Element `i` of rows (negative counts from the end), or NON_EXISTENCE. */
-export function nth(rows: readonly unknown[], i: number): unknown {
-  const idx = i < 0 ? rows.length + i : i;
-  if (idx < 0 || idx >= rows.length) {
-    throw runtimeError(ErrorType.NON_EXISTENCE, `Index out of bounds: ${i}`);
+/** The server's array size limit (the `array_limit` run option, 100 000 by default). */
+export function checkArray<A extends readonly unknown[]>(arr: A, limit: number): A {
+  if (arr.length > limit) {
+    throw runtimeError(ErrorType.RESOURCE_LIMIT, `Array over size limit \`${limit}\`.  To raise the number ` +
+      'of allowed elements, modify the `array_limit` option to `.run` (not available in the Data Explorer), ' +
+      'or use an index.');
   }
-  return rows[idx];
+  return arr;
+}
+
+/** A bound datum: minval and maxval are legal only where bounds are. */
+export function isBound(v: unknown): boolean {
+  return v === MINVAL || v === MAXVAL;
 }

@@ -28,12 +28,17 @@ export function ptypeOf(v: unknown): string | undefined {
   return typeof t === 'string' ? t : undefined;
 }
 
+/** `r.minval` and `r.maxval`: datums below and above every other, for `between` bounds. */
+export const MINVAL: unique symbol = Symbol('r.minval');
+export const MAXVAL: unique symbol = Symbol('r.maxval');
+
 /** Datum type names as the real server prints them (`typeOf`, "Expected type X"). */
 export function datumTypeName(v: unknown): string {
   switch (typeof v) {
     case 'number': return 'NUMBER';
     case 'string': return 'STRING';
     case 'boolean': return 'BOOL';
+    case 'symbol': return v === MINVAL ? 'MINVAL' : 'MAXVAL';
     default:
       if (v === null || v === undefined) return 'NULL';
       if (Array.isArray(v)) return 'ARRAY';
@@ -77,6 +82,8 @@ function sortedKeys(o: DatumObject): string[] {
  */
 export function compareDatums(a: unknown, b: unknown): number {
   if (a === b) return 0;
+  if (a === MINVAL || b === MAXVAL) return -1;
+  if (a === MAXVAL || b === MINVAL) return 1;
   const ta = datumTypeName(a);
   const tb = datumTypeName(b);
   if (ta !== tb) return ta < tb ? -1 : 1;
@@ -169,7 +176,41 @@ export function prettyPrint(v: unknown, depth = 0): string {
     const items = keys.map((k) => `${ind}${JSON.stringify(k)}:\t${prettyPrint(v[k], depth + 1)}`);
     return `{\n${items.join(',\n')}\n${'\t'.repeat(depth)}}`;
   }
+  if (typeof v === 'number') return formatNumber(v);
+  if (v === MINVAL || v === MAXVAL) return v === MINVAL ? 'r.minval' : 'r.maxval';
   return v === undefined ? 'null' : JSON.stringify(v);
+}
+
+/** Compact JSON as the server writes it (`toJsonString`, `coerceTo('string')`). */
+export function compactJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(compactJson).join(',')}]`;
+  if (isObject(v)) {
+    return `{${sortedKeys(v).map((k) => `${JSON.stringify(k)}:${compactJson(v[k])}`).join(',')}}`;
+  }
+  if (typeof v === 'number') return formatNumber(v);
+  return v === undefined ? 'null' : JSON.stringify(v) ?? 'null';
+}
+
+/**
+ * A number as the server prints it: integers up to 2^53 without a decimal point, other
+ * values in shortest round-trip digits laid out as rapidjson does (`1e20` prints
+ * `100000000000000000000.0`, `1.5e300` prints `1.5e300`, -0 prints `-0.0`).
+ */
+export function formatNumber(d: number): string {
+  if (Object.is(d, -0)) return '-0.0';
+  if (Number.isInteger(d) && Math.abs(d) <= 2 ** 53) return String(d);
+  const [mantissa = '0', exponent = '0'] = Math.abs(d).toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  const length = digits.length;
+  const k = Number(exponent) - (length - 1);
+  const kk = length + k;
+  let out: string;
+  if (k >= 0 && kk <= 21) out = `${digits}${'0'.repeat(k)}.0`;
+  else if (kk > 0 && kk <= 21) out = `${digits.slice(0, kk)}.${digits.slice(kk)}`;
+  else if (kk > -6 && kk <= 0) out = `0.${'0'.repeat(-kk)}${digits}`;
+  else if (length === 1) out = `${digits}e${kk - 1}`;
+  else out = `${digits[0] ?? ''}.${digits.slice(1)}e${kk - 1}`;
+  return d < 0 ? `-${out}` : out;
 }
 
 /** Pretty print cut at 300 characters, as the server's trunc_print. */

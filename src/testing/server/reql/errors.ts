@@ -15,6 +15,11 @@ export class ReqlError extends Error {
     /** ErrorType; only RUNTIME_ERROR answers carry it (`e`). */
     readonly errorType: number | undefined,
     backtrace: Frame[] = [],
+    /**
+     * `r.error()` with no message: on the wire a QUERY_LOGIC error, but `default` and
+     * filter's `default` optarg turn it back into the error they were absorbing.
+     */
+    readonly emptyUser = false,
   ) {
     super(message);
     this.name = 'ReqlError';
@@ -36,6 +41,31 @@ export function runtimeError(
   backtrace: Frame[] = [],
 ): ReqlError {
   return new ReqlError(ResponseType.RUNTIME_ERROR, message, errorType, backtrace);
+}
+
+/**
+ * A type error about `target`: NON_EXISTENCE when the value is null (so `default()`
+ * absorbs it and `filter` skips the row, as on the real server), QUERY_LOGIC otherwise.
+ */
+export function typeError(target: unknown, message: string): ReqlError {
+  return runtimeError(target === null ? ErrorType.NON_EXISTENCE : ErrorType.QUERY_LOGIC, message);
+}
+
+export function logicError(message: string): ReqlError {
+  return runtimeError(ErrorType.QUERY_LOGIC, message);
+}
+
+export function nonExistence(message: string): ReqlError {
+  return runtimeError(ErrorType.NON_EXISTENCE, message);
+}
+
+export function opFailed(message: string): ReqlError {
+  return runtimeError(ErrorType.OP_FAILED, message);
+}
+
+/** Whether `err` is a NON_EXISTENCE runtime error (what `default()` absorbs). */
+export function isNonExistence(err: unknown): err is ReqlError {
+  return err instanceof ReqlError && err.errorType === ErrorType.NON_EXISTENCE;
 }
 
 /** The JSON body of an error response, keys in the order the real server writes them. */

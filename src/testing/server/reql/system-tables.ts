@@ -13,10 +13,42 @@ import type { TableSource } from './values.js';
 
 export const SERVER_VERSION_STRING = 'rethinkdb 2.4.4 (async-repool test server)';
 
-/** The system tables this server computes (the real server has a few more). */
+/** The system tables, as the real server lists them. */
 export const SYSTEM_TABLE_NAMES: readonly string[] = [
-  'db_config', 'server_config', 'server_status', 'table_config', 'table_status', 'users',
+  'cluster_config', 'current_issues', 'db_config', 'jobs', 'logs', 'permissions', 'server_config',
+  'server_status', 'stats', 'table_config', 'table_status', 'users',
 ];
+
+/** What `info()` says about a table. */
+export function tableInfo(source: TableSource, store: Store): DatumObject {
+  const t = source.writable;
+  const db = store.getDb(source.db);
+  return {
+    db: { id: db?.id ?? source.db, name: source.db, type: 'DB' },
+    doc_count_estimates: [source.rows().length],
+    id: t?.id ?? source.name,
+    indexes: t === undefined ? [] : [...t.indexes.keys()].sort(),
+    name: source.name,
+    primary_key: source.primaryKey,
+    type: 'TABLE',
+  };
+}
+
+/** `rethinkdb.stats`: the cluster, each server and each table, with idle counters. */
+function statsRows(ctx: EvalContext): DatumObject[] {
+  const engine = { client_connections: 1, clients_active: 1, queries_per_sec: 0, read_docs_per_sec: 0,
+    written_docs_per_sec: 0 };
+  const rows: DatumObject[] = [{ id: ['cluster'], query_engine: engine }];
+  for (const s of ctx.servers()) {
+    rows.push({ id: ['server', s.id], query_engine: { ...engine, queries_total: 0, read_docs_total: 0,
+      written_docs_total: 0 }, server: s.name });
+  }
+  for (const t of allTables(ctx.store)) {
+    rows.push({ db: t.db, id: ['table', t.id], query_engine: { read_docs_per_sec: 0, written_docs_per_sec: 0 },
+      table: t.name });
+  }
+  return rows;
+}
 
 /** A table's `config()` row, as tableCreate's config_changes and `table_config` show it. */
 export function tableConfig(t: Table, serverName: string): DatumObject {
@@ -96,6 +128,12 @@ function computeRows(name: string, ctx: EvalContext): DatumObject[] {
     case 'db_config': return ctx.store.userDatabases().map((d) => ({ id: d.id, name: d.name }));
     case 'table_config': return allTables(ctx.store).map((t) => tableConfig(t, self));
     case 'table_status': return allTables(ctx.store).map((t) => tableStatus(t, self));
+    case 'cluster_config': return [{ heartbeat_timeout_secs: 10, id: 'heartbeat' }];
+    case 'stats': return statsRows(ctx);
+    case 'logs': return servers.map((s) => ({
+      id: [makeTime(s.timeStarted / 1000), s.id], level: 'notice', message: 'Server ready', server: s.name,
+      timestamp: makeTime(s.timeStarted / 1000), uptime: 0,
+    }));
     default: return [];
   }
 }
@@ -110,6 +148,10 @@ class SystemTable implements TableSource {
   rows(): readonly Doc[] {
     this.cache ??= computeRows(this.name, this.ctx).map((r) => canonicalFrozen(r) as Doc);
     return this.cache;
+  }
+
+  scan(): readonly Doc[] {
+    return this.rows();
   }
 
   get(key: unknown): Doc | undefined {

@@ -2,12 +2,12 @@
 // config/status/wait/sync. Result shapes and messages are the real server's.
 import { ErrorType, T } from '../protocol.js';
 import { SYSTEM_DB, type Table } from '../store.js';
-import { canonicalFrozen, type DatumObject } from './datum.js';
-import { runtimeError } from './errors.js';
+import { type DatumObject } from './datum.js';
+import { logicError, runtimeError } from './errors.js';
 import type { Call, Handler } from './evaluate.js';
-import { asDb, asString, asTable } from './convert.js';
+import { asDb, asInt, asString, asTable } from './convert.js';
 import { SYSTEM_TABLE_NAMES, systemTable, tableConfig, tableStatus } from './system-tables.js';
-import { DbVal, FuncVal, TableVal, wrongKind } from './values.js';
+import { DbVal, TableVal, wrongKind } from './values.js';
 
 const NAME_RE = /^[A-Za-z0-9_-]+$/;
 
@@ -41,10 +41,20 @@ export function userTable(call: Call, db: string, name: string): Table {
   return t;
 }
 
+const READ_MODES = ['majority', 'single', 'outdated', '_debug_direct'];
+
 function tableTerm(call: Call): TableVal {
+  const readMode = call.optOrGlobal('read_mode', asString);
+  if (readMode !== undefined && !READ_MODES.includes(readMode)) {
+    throw logicError(`Read mode \`${readMode}\` unrecognized (options are "majority", "single", and "outdated").`);
+  }
+  const format = call.opt('identifier_format', asString);
+  if (format !== undefined && format !== 'name' && format !== 'uuid') {
+    throw logicError(`Identifier format \`${format}\` unrecognized (options are "name" and "uuid").`);
+  }
   const withDb = call.argc === 2;
   const db = dbOf(call, withDb);
-  const name = call.arg(withDb ? 1 : 0, asString);
+  const name = checkName(call.arg(withDb ? 1 : 0, asString), 'Table');
   if (db === SYSTEM_DB) return new TableVal(systemTable(name, call.env.ctx));
   return new TableVal(userTable(call, db, name));
 }
@@ -58,33 +68,6 @@ function writableTable(call: Call, i: number): Table {
     opFailed(`Database \`${SYSTEM_DB}\` is special; the async-repool test server does not support this on it.`);
   }
   return t;
-}
-
-function indexStatus(t: Table, name: string): DatumObject {
-  const info = t.indexes.get(name);
-  const fnText = info?.fn === undefined
-    ? `function(var1) { return var1('${name}'); }`
-    : JSON.stringify(info.fn);
-  return {
-    function: { $reql_type$: 'BINARY', data: Buffer.from(fnText).toString('base64') },
-    geo: info?.geo ?? false,
-    index: name,
-    multi: info?.multi ?? false,
-    outdated: false,
-    query: `indexCreate('${name}', ${fnText})`,
-    ready: true,
-  };
-}
-
-function indexStatuses(call: Call): DatumObject[] {
-  const t = writableTable(call, 0);
-  const names: string[] = [];
-  for (let i = 1; i < call.argc; i++) names.push(call.arg(i, asString));
-  for (const n of names) {
-    if (!t.indexes.has(n)) opFailed(`Index \`${n}\` was not found on table \`${t.db}.${t.name}\`.`);
-  }
-  const wanted = names.length > 0 ? names : [...t.indexes.keys()].sort();
-  return wanted.map((n) => indexStatus(t, n));
 }
 
 export const dbTerms: ReadonlyArray<readonly [number, Handler]> = [
@@ -121,8 +104,13 @@ export const dbTerms: ReadonlyArray<readonly [number, Handler]> = [
     const withDb = call.argc === 2;
     const db = dbOf(call, withDb);
     const name = checkName(call.arg(withDb ? 1 : 0, asString), 'Table');
+    const shards = call.opt('shards', asInt);
+    if (shards !== undefined && shards <= 0) throw logicError('Every table must have at least one shard.');
     const pk = call.opt('primary_key', asString) ?? 'id';
     const durability = call.opt('durability', asString);
+    if (durability !== undefined && durability !== 'hard' && durability !== 'soft') {
+      throw logicError(`Durability option \`${durability}\` unrecognized (options are "hard" and "soft").`);
+    }
     if (db === SYSTEM_DB) opFailed(`Database \`${SYSTEM_DB}\` is special; you can't create new tables in it.`);
     const t = call.env.store.createTable(db, name, pk);
     if (t === undefined) opFailed(`Table \`${db}.${name}\` already exists.`);
@@ -138,29 +126,6 @@ export const dbTerms: ReadonlyArray<readonly [number, Handler]> = [
     call.env.store.dropTable(db, name);
     return { config_changes: [{ new_val: null, old_val: config }], tables_dropped: 1 };
   }],
-  [T.INDEX_CREATE, (call) => {
-    const t = writableTable(call, 0);
-    const name = call.arg(1, asString);
-    if (name === t.primaryKey) {
-      throw runtimeError(ErrorType.QUERY_LOGIC, `Index name conflict: \`${name}\` is the name of the primary key.`);
-    }
-    // The index function is kept as sent: lookups by secondary index are not supported.
-    const fn = call.argc === 3 ? canonicalFrozen(call.args[2]) : undefined;
-    if (call.argc === 3) call.arg(2, (v) => (v instanceof FuncVal ? v : undefined));
-    const multi = call.opt('multi') === true;
-    const geo = call.opt('geo') === true;
-    if (t.indexes.has(name)) opFailed(`Index \`${name}\` already exists on table \`${t.db}.${t.name}\`.`);
-    t.indexes.set(name, { name, multi, geo, fn });
-    return { created: 1 };
-  }],
-  [T.INDEX_DROP, (call) => {
-    const t = writableTable(call, 0);
-    const name = call.arg(1, asString);
-    if (!t.indexes.delete(name)) opFailed(`Index \`${name}\` does not exist on table \`${t.db}.${t.name}\`.`);
-    return { dropped: 1 };
-  }],
-  [T.INDEX_LIST, (call) => [...writableTable(call, 0).indexes.keys()].sort()],
-  [T.INDEX_WAIT, indexStatuses],
   [T.CONFIG, (call) => {
     const v = call.arg(0);
     if (v instanceof DbVal) {

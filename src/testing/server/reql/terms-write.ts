@@ -1,128 +1,113 @@
-// Writes: INSERT, UPDATE, REPLACE, DELETE, with the real server's result object (all six
-// counters always present, keys sorted, `first_error` once a row failed). A failure on one
-// row (duplicate key, changed primary key, an error in the update function) is counted in
-// `errors`, not thrown, exactly as the server does it.
+// Writes: INSERT, UPDATE, REPLACE, DELETE, with the real server's rules: bad optargs and
+// non-deterministic functions (without `nonAtomic`) refuse the whole write, while a
+// failure on one row (duplicate key, changed primary key, an error in the row's function)
+// is counted in `errors` with the first message in `first_error`.
 import { randomUUID } from 'node:crypto';
-import { ErrorType, T } from '../protocol.js';
+import { T } from '../protocol.js';
 import type { Table } from '../store.js';
 import { datumTypeName, deepEqual, isObject, prettyPrint, type DatumObject } from './datum.js';
-import { ReqlError, runtimeError } from './errors.js';
-import type { Call, Handler } from './evaluate.js';
-import { asDatum, asSeq, asString, asTable } from './convert.js';
-import { mergeDeep } from './terms-object.js';
-import { checkPrimaryKey } from './terms-read.js';
-import { SelectionVal, SingleSelectionVal, Special, TableVal, wrongKind, type TableSource } from './values.js';
+import { logicError, opFailed, ReqlError, typeError } from './errors.js';
+import { LITERAL_OK, type Call, type Fn, type Handler } from './evaluate.js';
+import { asBool, asDatum, asSeq, asString, asTable } from './convert.js';
+import { isDeterministic } from './determinism.js';
+import { mergeDatum } from './merge.js';
+import { checkPrimaryKey, keyTooLong } from './keys.js';
+import { FuncVal, SelectionVal, SingleSelectionVal, Special, TableVal, wrongKind, type TableSource } from './values.js';
+import { WriteResult, type ReturnChanges } from './write-result.js';
 
-class WriteResult {
-  deleted = 0;
-  errors = 0;
-  inserted = 0;
-  replaced = 0;
-  skipped = 0;
-  unchanged = 0;
-  firstError: string | undefined;
-  readonly generatedKeys: string[] = [];
-  readonly changes: DatumObject[] = [];
-
-  constructor(private readonly returnChanges: boolean | 'always') {}
-
-  fail(err: unknown): void {
-    // Only runtime errors are per-row outcomes; anything else is a bug to surface.
-    if (!(err instanceof ReqlError) || err.errorType === undefined) throw err;
-    this.errors++;
-    this.firstError ??= err.message;
+function returnChangesOpt(call: Call): ReturnChanges {
+  if (call.hasOpt('return_vals')) {
+    throw logicError('Error: encountered obsolete optarg `return_vals`.  Use `return_changes` instead.');
   }
-
-  change(oldVal: unknown, newVal: unknown, changed: boolean): void {
-    if (this.returnChanges === 'always' || (this.returnChanges && changed)) {
-      this.changes.push({ new_val: newVal ?? null, old_val: oldVal ?? null });
-    }
-  }
-
-  toDatum(): DatumObject {
-    const out: Record<string, unknown> = {};
-    if (this.returnChanges !== false) out['changes'] = this.changes;
-    out['deleted'] = this.deleted;
-    out['errors'] = this.errors;
-    if (this.firstError !== undefined) out['first_error'] = this.firstError;
-    if (this.generatedKeys.length > 0) out['generated_keys'] = this.generatedKeys;
-    out['inserted'] = this.inserted;
-    out['replaced'] = this.replaced;
-    out['skipped'] = this.skipped;
-    out['unchanged'] = this.unchanged;
-    return out;
-  }
-}
-
-function writableOf(source: TableSource): Table {
-  if (source.writable === undefined) {
-    throw runtimeError(ErrorType.OP_FAILED,
-      `Table \`${source.db}.${source.name}\` is read-only in the async-repool test server.`);
-  }
-  return source.writable;
-}
-
-function returnChangesOpt(call: Call): boolean | 'always' {
   const v = call.opt('return_changes', asDatum);
-  return v === 'always' ? 'always' : v === true;
+  if (v === undefined) return false;
+  if (typeof v === 'string') {
+    if (v !== 'always') {
+      throw logicError(`Invalid return_changes value \`${v}\` (options are \`true\`, \`false\`, and \`'always'\`.)`);
+    }
+    return 'always';
+  }
+  return call.opt('return_changes', asBool) === true;
 }
 
-function notObject(v: unknown): ReqlError {
-  return runtimeError(ErrorType.QUERY_LOGIC,
-    `Inserted value must be an OBJECT (got ${datumTypeName(v)}):\n${prettyPrint(v)}`);
+function checkDurability(call: Call): void {
+  const d = call.optOrGlobal('durability', asString);
+  if (d !== undefined && d !== 'hard' && d !== 'soft') {
+    throw logicError(`Durability option \`${d}\` unrecognized (options are "hard" and "soft").`);
+  }
 }
 
-function pkChanged(pk: string, oldRow: unknown, newRow: unknown): ReqlError {
-  return runtimeError(ErrorType.QUERY_LOGIC,
-    `Primary key \`${pk}\` cannot be changed (\`${prettyPrint(oldRow)}\` -> \`${prettyPrint(newRow)}\`).`);
+/** A row failure's message, or a rethrow for anything that is not a query error. */
+function rowError(err: unknown): string {
+  if (err instanceof ReqlError && err.errorType !== undefined) return err.message;
+  throw err;
 }
 
-/** Stores `next` in place of `old` (either may be null) and counts the outcome. */
-function applyRow(t: Table, res: WriteResult, key: unknown, old: DatumObject | null, next: unknown): void {
-  if (next === null) {
-    if (old === null) { res.skipped++; return; }
-    t.delete(key);
-    res.deleted++;
-    res.change(old, null, true);
+function systemWrite(source: TableSource): string {
+  return `It's illegal to write to the \`${source.db}.${source.name}\` table.`;
+}
+
+/** Checks `next` as the new value of the row with key `key` (either may be null). */
+function checkReplacement(pk: string, key: unknown, old: DatumObject | null, next: unknown): DatumObject | null {
+  if (next === null) return null;
+  if (!isObject(next)) {
+    throw typeError(next, `Inserted value must be an OBJECT (got ${datumTypeName(next)}):\n${prettyPrint(next)}`);
+  }
+  if (!Object.hasOwn(next, pk)) throw logicError(`Inserted object must have primary key \`${pk}\`:\n${prettyPrint(next)}`);
+  if (old !== null && !deepEqual(old[pk], next[pk])) {
+    throw logicError(`Primary key \`${pk}\` cannot be changed (\`${prettyPrint(old)}\` -> \`${prettyPrint(next)}\`).`);
+  }
+  if (old === null && key !== undefined && !deepEqual(key, next[pk])) {
+    throw logicError(`Primary key \`${pk}\` cannot be changed (null -> ${prettyPrint(next)})`);
+  }
+  return next;
+}
+
+/** Stores one row's outcome and counts it. */
+function apply(t: Table, res: WriteResult, key: unknown, old: DatumObject | null, next: DatumObject | null): void {
+  if (old !== null && next !== null && deepEqual(old, next)) {
+    res.row(old, old);
     return;
   }
-  if (!isObject(next)) throw notObject(next);
-  if (!Object.hasOwn(next, t.primaryKey)) {
-    throw runtimeError(ErrorType.QUERY_LOGIC,
-      `Inserted object must have primary key \`${t.primaryKey}\`:\n${prettyPrint(next)}`);
-  }
-  if (!deepEqual(next[t.primaryKey], key)) throw pkChanged(t.primaryKey, old, next);
-  if (old !== null && deepEqual(old, next)) {
-    res.unchanged++;
-    res.change(old, old, false);
-    return;
-  }
-  const stored = t.put(next);
-  if (old === null) res.inserted++;
-  else res.replaced++;
-  res.change(old, stored, true);
+  let stored: DatumObject | null = null;
+  if (next === null) t.delete(key);
+  else stored = t.put(next);
+  res.row(old, stored);
 }
-
-const CONFLICT_MODES = ['error', 'replace', 'update'];
 
 function insert(call: Call): DatumObject {
-  const t = writableOf(call.arg(0, asTable).source);
-  const v1 = call.arg(1);
-  const single = v1 instanceof Special && !(v1 instanceof SingleSelectionVal) ? undefined : call.arg(1, () => asDatum(v1));
-  const docs = isObject(single) ? [single] : call.arg(1, () => asSeq(v1)).rows;
-  // `conflict` is a mode name or a function (id, oldDoc, newDoc) => doc.
-  const rawConflict = call.optargs?.['conflict'];
-  const conflictFn = Array.isArray(rawConflict) && rawConflict[0] === T.FUNC ? call.optFn('conflict') : undefined;
-  const mode = conflictFn === undefined ? call.opt('conflict', asString) ?? 'error' : 'function';
-  if (conflictFn === undefined && !CONFLICT_MODES.includes(mode)) {
-    throw runtimeError(ErrorType.QUERY_LOGIC,
-      `Conflict option \`${mode}\` unrecognized (options are "error", "replace" and "update").`, ['conflict']);
+  const source = call.arg(0, asTable).source;
+  const returnChanges = returnChangesOpt(call);
+  let conflictFn: Fn | undefined;
+  let mode = 'error';
+  if (call.hasOpt('conflict') && call.opt('conflict') instanceof FuncVal) {
+    if (!isDeterministic(call.optargs?.['conflict'])) {
+      throw logicError('The conflict function passed to `insert` must be deterministic.');
+    }
+    conflictFn = call.optFn('conflict');
+    if (conflictFn !== undefined && conflictFn.arity !== 0 && conflictFn.arity !== 3) {
+      throw logicError('The conflict function passed to `insert` should expect 3 arguments.');
+    }
+  } else if (call.hasOpt('conflict')) {
+    mode = call.opt('conflict', asString) ?? 'error';
+    if (!['error', 'replace', 'update'].includes(mode)) {
+      throw logicError(`Conflict option \`${mode}\` unrecognized (options are "error", "replace" and "update").`);
+    }
   }
-  const res = new WriteResult(returnChangesOpt(call));
-  const pk = t.primaryKey;
+  checkDurability(call);
+  const v1 = call.arg(1);
+  const single = !(v1 instanceof Special) || v1 instanceof SingleSelectionVal ? call.arg(1, asDatum) : undefined;
+  const docs = isObject(single) ? [single] : call.arg(1, asSeq).rows;
+  const res = new WriteResult(returnChanges);
+  const t = source.writable;
+  const pk = source.primaryKey;
   for (const doc of docs) {
+    let old: DatumObject | null = null;
     try {
-      if (!isObject(doc)) throw notObject(doc);
+      if (t === undefined) throw logicError(systemWrite(source));
+      if (!isObject(doc)) {
+        throw typeError(doc, `Inserted value must be an OBJECT (got ${datumTypeName(doc)}):\n${prettyPrint(doc)}`);
+      }
       let row: DatumObject = doc;
       if (!Object.hasOwn(doc, pk)) {
         const id = randomUUID();
@@ -131,54 +116,88 @@ function insert(call: Call): DatumObject {
       }
       const key = row[pk];
       checkPrimaryKey(key);
-      const old = t.get(key) ?? null;
-      if (old === null) applyRow(t, res, key, null, row);
-      else if (conflictFn !== undefined) applyRow(t, res, key, old, asDatum(conflictFn(key, old, row)));
-      else if (mode === 'replace') applyRow(t, res, key, old, row);
-      else if (mode === 'update') applyRow(t, res, key, old, mergeDeep(old, row));
-      else {
-        throw runtimeError(ErrorType.OP_FAILED,
-          `Duplicate primary key \`${pk}\`:\n${prettyPrint(old)}\n${prettyPrint(row)}`);
+      keyTooLong(key);
+      old = t.get(key) ?? null;
+      let next: unknown = row;
+      if (old !== null) {
+        if (conflictFn !== undefined) next = asDatum(conflictFn(key, old, row));
+        else if (mode === 'replace') next = row;
+        else if (mode === 'update') next = mergeDatum(old, row);
+        else {
+          throw opFailed(`Duplicate primary key \`${pk}\`:\n${prettyPrint(old)}\n${prettyPrint(row)}`);
+        }
       }
+      apply(t, res, key, old, checkReplacement(pk, key, old, next));
     } catch (err) {
-      res.fail(err);
+      res.fail(rowError(err), old);
     }
   }
   return res.toDatum();
 }
 
 /** The rows an UPDATE/REPLACE/DELETE acts on, with their table. */
-function targets(call: Call): { table: Table; rows: Array<{ key: unknown; row: DatumObject | null }> } {
+function targets(call: Call): { source: TableSource; rows: Iterable<{ key: unknown; row: DatumObject | null }> } {
   const v0 = call.arg(0);
   if (v0 instanceof SingleSelectionVal) {
-    return { table: writableOf(v0.source), rows: [{ key: v0.key, row: v0.row }] };
+    return { source: v0.source, rows: [{ key: v0.key, row: v0.row }] };
   }
   if (v0 instanceof TableVal || v0 instanceof SelectionVal) {
     const { rows, source } = asSeq(v0);
-    const table = writableOf(source as TableSource);
-    return { table, rows: (rows as DatumObject[]).map((row) => ({ key: row[table.primaryKey], row })) };
+    const s = source as TableSource;
+    return { source: s, rows: rows.map((row) => ({ key: (row as DatumObject)[s.primaryKey], row: row as DatumObject })) as Iterable<{ key: unknown; row: DatumObject | null }> };
   }
   return call.arg(0, () => wrongKind('SELECTION', v0));
 }
 
-function modify(call: Call, isReplace: boolean): DatumObject {
-  const { table, rows } = targets(call);
-  const f = call.fn(1);
-  const res = new WriteResult(returnChangesOpt(call));
+/** replace() and update() (update merges what the function returns into the row). */
+function modify(call: Call, isUpdate: boolean): DatumObject {
+  const nonAtomic = call.opt('non_atomic', asBool) === true;
+  const returnChanges = returnChangesOpt(call);
+  checkDurability(call);
+  if (!nonAtomic && !isDeterministic(call.args[1])) {
+    throw logicError('Could not prove argument deterministic.  Maybe you want to use the non_atomic flag?');
+  }
+  const f = call.constantFn(1, LITERAL_OK);
+  const { source, rows } = targets(call);
+  const res = new WriteResult(returnChanges);
+  const pk = source.primaryKey;
   for (const { key, row } of rows) {
     // Re-read: an earlier row of this same write may have changed the stored value.
-    const current = row === null ? null : table.get(key) ?? null;
+    const t = source.writable;
+    const current = t === undefined ? row : row === null ? null : t.get(key) ?? null;
     try {
-      if (!isReplace && current === null) { res.skipped++; continue; }
-      const out = asDatum(f(current));
-      if (isReplace) { applyRow(table, res, key, current, out); continue; }
-      if (out === null) { res.unchanged++; continue; }
-      if (!isObject(out)) throw notObject(out);
-      const next = mergeDeep(current as DatumObject, out);
-      if (!deepEqual(next[table.primaryKey], key)) throw pkChanged(table.primaryKey, current, next);
-      applyRow(table, res, key, current, next);
+      if (t === undefined) throw logicError(systemWrite(source));
+      let next: unknown;
+      if (isUpdate) {
+        if (current === null) next = null;
+        else {
+          const patch = asDatum(f(current));
+          next = patch === null ? current : mergeDatum(current, patch);
+        }
+      } else {
+        next = asDatum(f(current));
+      }
+      apply(t, res, key, current, checkReplacement(pk, key, current, next));
     } catch (err) {
-      res.fail(err);
+      res.fail(rowError(err), current);
+    }
+  }
+  return res.toDatum();
+}
+
+function deleteTerm(call: Call): DatumObject {
+  const returnChanges = returnChangesOpt(call);
+  checkDurability(call);
+  const { source, rows } = targets(call);
+  const res = new WriteResult(returnChanges);
+  for (const { key, row } of rows) {
+    const t = source.writable;
+    const current = t === undefined ? row : row === null ? null : t.get(key) ?? null;
+    try {
+      if (t === undefined) throw logicError(systemWrite(source));
+      apply(t, res, key, current, null);
+    } catch (err) {
+      res.fail(rowError(err), current);
     }
   }
   return res.toDatum();
@@ -186,18 +205,7 @@ function modify(call: Call, isReplace: boolean): DatumObject {
 
 export const writeTerms: ReadonlyArray<readonly [number, Handler]> = [
   [T.INSERT, insert],
-  [T.UPDATE, (call) => modify(call, false)],
-  [T.REPLACE, (call) => modify(call, true)],
-  [T.DELETE, (call) => {
-    const { table, rows } = targets(call);
-    const res = new WriteResult(returnChangesOpt(call));
-    for (const { key } of rows) {
-      const current = table.get(key) ?? null;
-      if (current === null) { res.skipped++; continue; }
-      table.delete(key);
-      res.deleted++;
-      res.change(current, null, true);
-    }
-    return res.toDatum();
-  }],
+  [T.UPDATE, (call) => modify(call, true)],
+  [T.REPLACE, (call) => modify(call, false)],
+  [T.DELETE, deleteTerm],
 ];

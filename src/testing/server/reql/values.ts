@@ -1,17 +1,20 @@
 // What a term evaluates to when it is not a datum: databases, tables, selections (rows
 // that remember their table, so writes can follow), streams and functions. Datums stay
 // plain JSON; anything that is an instance of `Special` is one of these.
-import { ErrorType } from '../protocol.js';
 import type { Doc, Table } from '../store.js';
 import { datumTypeName, prettyPrint } from './datum.js';
-import { runtimeError } from './errors.js';
+import { typeError } from './errors.js';
+import type { Rows } from './rows.js';
 
 /** A table the evaluator can read: a stored one, or a computed system table. */
 export interface TableSource {
   readonly db: string;
   readonly name: string;
   readonly primaryKey: string;
+  /** Rows in insertion order. */
   rows(): readonly Doc[];
+  /** Rows in the order an unordered scan returns them. */
+  scan(): readonly Doc[];
   get(key: unknown): Doc | undefined;
   /** The stored table to write to; undefined for read-only system tables. */
   readonly writable: Table | undefined;
@@ -60,20 +63,44 @@ export class TableVal extends Special {
   describe(): string { return `table("${this.source.name}")`; }
 }
 
-/** Rows of one table: a stream (filter, limit...) or, once sorted, an array. */
+/** How a selection of table rows prints in `typeOf()`. */
+export type SelectionKind = 'stream' | 'array' | 'slice';
+
+/**
+ * Rows of one table, so writes can follow: a stream (filter, limit...), an array once
+ * sorted without an index (answered as one atom), or a table slice (ordered by an index
+ * or bounded by `between`, which further index terms may refine).
+ */
 export class SelectionVal extends Special {
-  readonly valType = 'SELECTION';
+  readonly valType: string;
   readonly typeOf: string;
   constructor(
     readonly source: TableSource,
-    readonly rows: readonly Doc[],
-    /** SELECTION<ARRAY> (orderBy without an index): answered as one array, not a stream. */
-    readonly isArray: boolean,
+    readonly rows: Rows,
+    readonly kind: SelectionKind,
+    /** For a table slice: the index it is ordered or bounded by, and how. */
+    readonly slice?: SliceInfo,
   ) {
     super();
-    this.typeOf = isArray ? 'SELECTION<ARRAY>' : 'SELECTION<STREAM>';
+    this.valType = kind === 'slice' ? 'TABLE_SLICE' : 'SELECTION';
+    this.typeOf = kind === 'slice' ? 'TABLE_SLICE' : kind === 'array' ? 'SELECTION<ARRAY>' : 'SELECTION<STREAM>';
   }
+  get isArray(): boolean { return this.kind === 'array'; }
   describe(): string { return `SELECTION ON table(${this.source.name})`; }
+}
+
+/** What a table slice remembers: its index, whether it is ordered, and its bounds. */
+export interface SliceInfo {
+  readonly index: string;
+  /** Set by orderBy({index}): the rows are in index order. */
+  readonly order?: 'asc' | 'desc';
+  /** Set by between: the rows are within these bounds. */
+  readonly bounds?: {
+    readonly lo: unknown;
+    readonly hi: unknown;
+    readonly loOpen: boolean;
+    readonly hiOpen: boolean;
+  };
 }
 
 /** One row by primary key (`get`); `row` is null when there is none. */
@@ -88,38 +115,30 @@ export class SingleSelectionVal extends Special {
   describe(): string { return prettyPrint(this.row); }
 }
 
-/** Most rows an `r.range` may materialize (a larger one still works under limit/skip/nth). */
-export const MAX_RANGE_ROWS = 10_000_000;
-
 /** A stream with no table behind it (`r.range`, `map` over a table...). */
 export class StreamVal extends Special {
   readonly valType = 'SEQUENCE';
   readonly typeOf = 'STREAM';
-  private materialized: readonly unknown[] | undefined;
+  constructor(readonly rows: Rows) { super(); }
+  describe(): string { return 'VALUE SEQUENCE'; }
+}
+
+/**
+ * The result of `group()`: a value per group (the group's rows, or what a reduction made
+ * of them), keyed by the group's canonical form. Terms applied to it apply per group.
+ */
+export class GroupedVal extends Special {
+  readonly valType = 'GROUPED_DATA';
+  readonly typeOf: string;
   constructor(
-    rows: readonly unknown[] | undefined,
-    /** For `r.range`: the integers start..end-1, computed only when needed; end may be Infinity. */
-    readonly range?: { readonly start: number; readonly end: number },
+    readonly groups: ReadonlyMap<string, { readonly group: unknown; readonly value: unknown }>,
+    /** Straight from group(), before any reduction: typeOf says GROUPED_STREAM. */
+    readonly isStream: boolean,
   ) {
     super();
-    this.materialized = rows;
+    this.typeOf = isStream ? 'GROUPED_STREAM' : 'GROUPED_DATA';
   }
-
-  get rows(): readonly unknown[] {
-    if (this.materialized !== undefined) return this.materialized;
-    const { start, end } = this.range ?? { start: 0, end: 0 };
-    if (end === Infinity) throw runtimeError(ErrorType.QUERY_LOGIC, INFINITE_STREAM_MESSAGE);
-    if (end - start > MAX_RANGE_ROWS) {
-      throw runtimeError(ErrorType.RESOURCE_LIMIT,
-        `The async-repool test server materializes at most ${MAX_RANGE_ROWS} rows of an r.range.`);
-    }
-    const out: number[] = [];
-    for (let i = start; i < end; i++) out.push(i);
-    this.materialized = out;
-    return out;
-  }
-
-  describe(): string { return 'VALUE SEQUENCE'; }
+  describe(): string { return 'VALUE GROUPED_DATA'; }
 }
 
 export class FuncVal extends Special {
@@ -133,9 +152,9 @@ export class FuncVal extends Special {
   describe(): string { return 'VALUE FUNCTION'; }
 }
 
-/** A sequence of rows, and the table they came from when writes may follow. */
-export interface Rows {
-  readonly rows: readonly unknown[];
+/** A sequence's rows, and the table they came from when writes may follow. */
+export interface Seq {
+  readonly rows: Rows;
   readonly source?: TableSource | undefined;
 }
 
@@ -153,12 +172,6 @@ export function describeValue(v: unknown): string {
 
 /** "Expected type X but found Y:\n<value>", the server's message for a value of the wrong kind. */
 export function wrongKind(expected: string, v: unknown): never {
-  throw runtimeError(
-    ErrorType.QUERY_LOGIC,
-    `Expected type ${expected} but found ${valTypeName(v)}:\n${describeValue(v)}`,
-  );
+  const target = v instanceof SingleSelectionVal ? v.row : v;
+  throw typeError(target, `Expected type ${expected} but found ${valTypeName(v)}:\n${describeValue(v)}`);
 }
-
-export const INFINITE_STREAM_MESSAGE =
-  'Cannot use an infinite stream with an aggregation function (`reduce`, `count`, etc.) ' +
-  'or coerce it to an array.';
