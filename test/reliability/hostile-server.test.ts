@@ -32,7 +32,8 @@ function makePool(server: HostileServer, d: DriverName, options: PoolOptions<unk
     { host: server.host, port: server.port, user: USER, password: PASSWORD, timeout: 1, ...(d === 'rethinkdb-ts' ? { silent: true } : {}) },
     {
       ...(d === 'rethinkdb-ts' ? { driver: rts } : {}),
-      acquireTimeoutMs: 300, pingTimeoutMs: 200, validateAfterIdleMs: 0, keepaliveMs: 100,
+      // keepaliveMs pings idle connections, heartbeatMs busy ones (a run() on a stalled one).
+      acquireTimeoutMs: 300, pingTimeoutMs: 200, validateAfterIdleMs: 0, keepaliveMs: 100, heartbeatMs: 100,
       backoff: { baseMs: 5, maxMs: 50 },
       ...options,
     },
