@@ -11,7 +11,8 @@ export interface MemConn {
   closeListeners: (() => void)[];
 }
 
-export type Behaviour = 'ok' | 'fail' | 'hang';
+/** How connect or ping behave: succeed, fail, hang until the pool gives up, or wait for `openGate()`. */
+export type Behaviour = 'ok' | 'fail' | 'hang' | 'gate';
 
 export interface MemoryConnector extends Connector<MemConn, unknown> {
   /** Every connection made, in order. */
@@ -23,6 +24,8 @@ export interface MemoryConnector extends Connector<MemConn, unknown> {
   onPing: Behaviour;
   /** The socket dies: the driver reports the close. */
   kill(conn: MemConn): void;
+  /** Lets the pings and connects waiting at the gate go on. */
+  openGate(): void;
 }
 
 export function memoryConnector(): MemoryConnector {
@@ -30,6 +33,15 @@ export function memoryConnector(): MemoryConnector {
   const never = (signal?: AbortSignal) => new Promise<never>((_, reject) => {
     signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
   });
+  let gate: { promise: Promise<void>; open(): void } | undefined;
+  const atGate = () => {
+    if (gate === undefined) {
+      let open!: () => void;
+      const promise = new Promise<void>((resolve) => (open = resolve));
+      gate = { promise, open };
+    }
+    return gate.promise;
+  };
   const c: MemoryConnector = {
     made: [],
     connects: 0,
@@ -41,6 +53,7 @@ export function memoryConnector(): MemoryConnector {
       c.connects++;
       if (c.onConnect === 'fail') throw Object.assign(new Error('connect ECONNREFUSED (memory)'), { code: 'ECONNREFUSED' });
       if (c.onConnect === 'hang') return never(signal);
+      if (c.onConnect === 'gate') await atGate();
       const conn: MemConn = { id: ++next, open: true, closeListeners: [] };
       c.made.push(conn);
       return conn;
@@ -55,9 +68,14 @@ export function memoryConnector(): MemoryConnector {
       if (!conn.open) throw new Error('Connection is closed.');
       if (c.onPing === 'fail') throw new Error('ping failed (memory)');
       if (c.onPing === 'hang') return never();
+      if (c.onPing === 'gate') await atGate();
     },
     onClose(conn, listener) {
       conn.closeListeners.push(listener);
+    },
+    openGate() {
+      gate?.open();
+      gate = undefined;
     },
     kill(conn) {
       if (!conn.open) return;
@@ -68,7 +86,10 @@ export function memoryConnector(): MemoryConnector {
   return c;
 }
 
-/** A query for pool.run()/cursor() that answers when the test says so. */
+/**
+ * A query for pool.run() that answers when the test says so, and fails as a driver does when
+ * its connection closes first ("Connection is closed.").
+ */
 export function gatedQuery<T>(value: T): { query: { run(conn: MemConn): Promise<T> }; open(): void; fail(e: unknown): void; seen: MemConn[] } {
   let open!: () => void;
   let fail!: (e: unknown) => void;
@@ -81,7 +102,10 @@ export function gatedQuery<T>(value: T): { query: { run(conn: MemConn): Promise<
     query: {
       run: (conn) => {
         seen.push(conn);
-        return gate.then(() => value);
+        return new Promise<T>((resolve, reject) => {
+          conn.closeListeners.push(() => reject(new Error('Connection is closed.')));
+          gate.then(() => resolve(value), reject);
+        });
       },
     },
     open,
