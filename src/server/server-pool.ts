@@ -8,6 +8,7 @@ import type { CloseReason } from '../core/events.js';
 import type { Notifier } from '../core/notifier.js';
 import type { ResolvedOptions } from '../core/resolve-options.js';
 import { zeroTotals, type ServerStats } from '../core/stats.js';
+import { reportOf, statsOf } from './report.js';
 import { closeSlot, retireSlot } from './closer.js';
 import { Connections } from './connections.js';
 import type { ServerContext, ServerListener } from './context.js';
@@ -16,6 +17,7 @@ import { Heartbeat } from './heartbeat.js';
 import { Housekeeper } from './housekeeper.js';
 import { Opener } from './opener.js';
 import { Work, type Slot, type SlotHome } from './slot.js';
+import { fenceOne, retireStuckFences, unfenceOne } from './fences.js';
 import { finishWork, probe, refresh } from './work.js';
 
 /** What every server of one pool shares. */
@@ -197,47 +199,19 @@ export class ServerPool<C> implements SlotHome<C> {
     this.table.setFence(slot, undefined);
   }
 
-  /**
-   * Fences the ready connection best drained for a lease (least long-lived work, then least
-   * work). One carrying cursors or feeds is fenced only when no lease is out: a lease coming
-   * back serves the waiter sooner than such work drains.
-   */
+  /** Fences the ready connection best drained for a lease (see fences.ts); false if none can be. */
   fenceOne(): boolean {
-    let best: Slot<C> | undefined;
-    const leasesOut = this.table.leased.size > 0;
-    for (const slot of this.table.ready) {
-      if (slot.fence !== undefined || slot.work === 0 || (leasesOut && slot.longLived > 0)) continue;
-      if (best === undefined || slot.longLived < best.longLived || (slot.longLived === best.longLived && slot.work < best.work)) best = slot;
-    }
-    if (best === undefined) return false;
-    this.table.setFence(best, 'lease');
-    best.fencedAt = this.ctx.clock.now();
-    return true;
-  }
-
-  /**
-   * Retires the lease fences set before `since`: their work did not drain (a long query, a
-   * feed, an answer that never comes). Retiring connections do not count against poolSize,
-   * so replacements open for the waiting leases, while the old work may still finish.
-   * Returns the earliest fence left, or Infinity.
-   */
-  retireStuckFences(since: number): number {
-    let next = Infinity;
-    for (const slot of this.table.ready.toArray()) {
-      if (slot.fence !== 'lease') continue;
-      if (slot.fencedAt <= since) retireSlot(this.ctx, slot, 'busy');
-      else next = Math.min(next, slot.fencedAt);
-    }
-    return next;
+    return fenceOne(this.ctx);
   }
 
   /** Lifts the lease fence of the connection with the most work (fewer waiters than fences). */
   unfenceOne(): void {
-    let worst: Slot<C> | undefined;
-    for (const slot of this.table.ready) {
-      if (slot.fence === 'lease' && (worst === undefined || slot.work > worst.work)) worst = slot;
-    }
-    if (worst !== undefined) this.table.setFence(worst, undefined);
+    unfenceOne(this.ctx);
+  }
+
+  /** Retires lease fences set before `since` (see fences.ts); the earliest fence left, or Infinity. */
+  retireStuckFences(since: number): number {
+    return retireStuckFences(this.ctx, since);
   }
 
   /** Whether work on `slot` can no longer be answered: the connection is closing or gone. */
@@ -302,34 +276,11 @@ export class ServerPool<C> implements SlotHome<C> {
   }
 
   report(): ServerReport {
-    const t = this.table;
-    return {
-      server: this.label, healthy: this.health.state !== 'down', lastError: this.health.lastError,
-      size: t.size, leased: t.leased.size, opening: t.opening.size,
-    };
+    return reportOf(this);
   }
 
   stats(): ServerStats {
-    const t = this.table;
-    return {
-      server: this.label,
-      id: this.id,
-      healthy: this.health.state !== 'down',
-      removing: this.ctx.stopReason === 'removed',
-      size: t.size,
-      poolSize: this.ctx.options.poolSize,
-      ready: t.ready.size,
-      idle: t.free.size,
-      leased: t.leased.size,
-      opening: t.opening.size,
-      retiring: t.retiring.size,
-      closing: t.closing.size,
-      waiting: this.waiting,
-      inFlight: t.inFlight,
-      cursors: t.cursors,
-      feeds: t.feeds,
-      ...this.ctx.totals,
-    };
+    return statsOf(this);
   }
 }
 

@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { r as rts } from 'rethinkdb-ts';
 import type { TestServer } from '../../src/testing/index.js';
 import { AsyncConnectionPool } from '../../src/index.js';
+import type { EventEmitter } from 'node:events';
 import { connectOptions, makePool, r, startServer } from './helpers.js';
+
+// @types/rethinkdb lacks tableList() and the connection's EventEmitter methods; the driver has them.
+const tableList = () => (r as unknown as { tableList(): r.Operation<string[]> }).tableList();
+const emitter = (c: unknown) => c as EventEmitter;
 
 let server: TestServer;
 before(async () => {
@@ -24,15 +29,15 @@ it('official: conn.use() by one lessee is undone on release', async () => {
   await pool.initPool();
   const first = await pool.acquire();
   first.use('scratch');
-  assert.deepEqual([...await r.tableList().run(first)], ['only_in_scratch']);
-  first.removeAllListeners('error'); // a careless lessee
+  assert.deepEqual([...await tableList().run(first)], ['only_in_scratch']);
+  emitter(first).removeAllListeners('error'); // a careless lessee
   pool.release(first);
   const second = await pool.acquire();
   assert.equal(second, first, 'the same connection (poolSize 1)');
-  assert.deepEqual([...await r.tableList().run(second)], ['only_in_test'], 'back on its own default db');
-  assert.ok(second.listeners('error').length > 0, 'the pool listens for errors again');
+  assert.deepEqual([...await tableList().run(second)], ['only_in_test'], 'back on its own default db');
+  assert.ok(emitter(second).listeners('error').length > 0, 'the pool listens for errors again');
   pool.release(second);
-  assert.deepEqual(await pool.run(r.tableList()), ['only_in_test'], 'run() too');
+  assert.deepEqual(await pool.run(tableList()), ['only_in_test'], 'run() too');
   await pool.releasePool();
 });
 
@@ -52,6 +57,6 @@ it('what onConnect sets up is what a lease gets back', async () => {
   const conn = await pool.acquire();
   conn.use('test');
   pool.release(conn);
-  assert.deepEqual(await pool.run(r.tableList()), ['only_in_scratch']);
+  assert.deepEqual(await pool.run(tableList()), ['only_in_scratch']);
   await pool.releasePool();
 });
