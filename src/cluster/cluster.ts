@@ -12,6 +12,7 @@ import { addressLabel, connectOptionsFor, type ResolvedOptions } from '../core/r
 import type { ServerAddress } from '../core/options.js';
 import { addTotals, poolSnapshot, zeroTotals, type PoolStats, type Totals } from '../core/stats.js';
 import type { ServerListener } from '../server/context.js';
+import { ConnectBudget, UNPROVEN_CONNECTS } from '../server/budget.js';
 import { ServerPool, type PoolParts } from '../server/server-pool.js';
 import { Work, type Slot, type SlotHome } from '../server/slot.js';
 import { Dispatcher } from './dispatcher.js';
@@ -39,7 +40,7 @@ export class Cluster<C> implements ServerListener<C> {
 
   constructor(readonly options: ResolvedOptions<C>, notify: Notifier, private readonly connectOptions: object) {
     let lastId = 0;
-    this.#parts = { options, notify, registry: this.registry, listener: this, nextId: () => ++lastId };
+    this.#parts = { options, notify, registry: this.registry, listener: this, budget: new ConnectBudget(UNPROVEN_CONNECTS), nextId: () => ++lastId };
     this.#now = coarseReader(options.clock);
     this.queue = new CallerQueue(options.clock, options.acquireTimeoutMs, (w) => this.#expired(w));
     this.#dispatcher = new Dispatcher(this.active, this.queue, options.clock);

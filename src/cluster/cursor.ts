@@ -66,7 +66,8 @@ export async function openCursor<C, K extends object>(
   };
   if (server.lost(slot)) {
     link.end(false);
-    throw new PoolConnectionLostError(server.label, false, undefined, 'the connection was lost before the query was sent');
+    server.dead(slot);
+    throw new PoolConnectionLostError(server.label, false, undefined, 'the connection was found closed');
   }
   const token = driver.nextToken?.(conn);
   if (token !== undefined) driver.watchQuery?.(conn, token, () => link.end(true));

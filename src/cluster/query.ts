@@ -45,7 +45,8 @@ function execute<C>(
   const conn = slot.conn!;
   if (server.lost(slot)) {
     server.endWork(slot, Work.Query, false);
-    return Promise.reject(new PoolConnectionLostError(server.label, false, undefined, 'the connection was lost before the query was sent'));
+    server.dead(slot);
+    return Promise.reject(new PoolConnectionLostError(server.label, false, undefined, 'the connection was found closed'));
   }
   const token = driver.nextToken?.(conn);
   // rethinkdb-ts resolves the rows read so far when the connection dies: watch for its last answer.

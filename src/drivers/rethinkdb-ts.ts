@@ -121,7 +121,10 @@ async function connect<C extends RethinkdbTsConnection, O>(r: RethinkdbTsR<C, O>
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const conn = await result;
+    // The driver reports a socket the watch destroyed as a closed connection: say why instead.
+    const conn = await result.catch((err: unknown) => {
+      throw watch.refused ?? err;
+    });
     // rethinkdb-ts emits `error` only when someone listens; listening keeps it from
     // escalating, and the pool learns of failures through `close` and pings.
     conn.on('error', ignore);

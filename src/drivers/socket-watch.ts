@@ -16,6 +16,8 @@ const MAX_HANDSHAKE_BYTES = 64 * 1024;
 export interface SocketWatch {
   /** `data` events so far. */
   received: number;
+  /** Why the watch destroyed the socket during the handshake, if it did. */
+  refused?: Error;
 }
 
 /**
@@ -34,6 +36,7 @@ export function watchSocket(socket: Socket, contain: boolean): SocketWatch {
     if (handshake !== undefined) {
       const refusal = inspect(args[0]);
       if (refusal) {
+        watch.refused = refusal;
         this.destroy(refusal);
         return true;
       }

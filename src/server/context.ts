@@ -9,6 +9,7 @@ import type { Notifier } from '../core/notifier.js';
 import type { ResolvedOptions } from '../core/resolve-options.js';
 import type { Totals } from '../core/stats.js';
 import type { Driver } from '../drivers/driver.js';
+import type { ConnectBudget } from './budget.js';
 import type { Connections } from './connections.js';
 import type { Slot, SlotHome } from './slot.js';
 
@@ -56,4 +57,6 @@ export interface ServerContext<C> {
   stopReason: CloseReason;
   /** Opens connections for the demand and minIdle (the opener's fill()). */
   refill(): void;
+  /** Attempts to servers not known up, shared by the pool's servers. */
+  readonly budget: ConnectBudget;
 }

@@ -57,9 +57,15 @@ export class Opener<C> {
       const forDemand = opening < this.demand;
       const probe = this.health.state === 'down' && opening === 0 && !this.authBlocked && ctx.listener.probeWhileDown();
       if (!forIdle && !forDemand && !probe) break;
-      void this.spawn();
+      // A server not known up shares the pool's budget of such attempts.
+      const unproven = this.health.state !== 'up';
+      if (unproven && !ctx.budget.take(this.#wake)) break;
+      void this.spawn(unproven);
     }
   }
+
+  /** Called by the budget when an attempt is free again. */
+  readonly #wake = (): void => this.fill();
 
   /**
    * Opens `max(1, minIdle)` connections, `maxConnecting` at a time. After a failure it starts
@@ -83,8 +89,11 @@ export class Opener<C> {
     throw this.#initFailure ?? this.health.lastError ?? new PoolConnectError(ctx.label, new Error('no connection could be opened'));
   }
 
-  /** Opens one connection; resolves with the error when it fails (never rejects). */
-  async spawn(): Promise<PoolConnectError | undefined> {
+  /**
+   * Opens one connection; resolves with the error when it fails (never rejects).
+   * @param budgeted it holds one of the budget's attempts, given back when it settles.
+   */
+  async spawn(budgeted = false): Promise<PoolConnectError | undefined> {
     const { ctx } = this;
     const slot = new Slot<C>(ctx.nextId(), ctx.home);
     ctx.table.admit(slot);
@@ -105,6 +114,7 @@ export class Opener<C> {
       failure = this.#failed(slot, err, round);
       if (this.#initTarget > 0) this.#initFailure ??= failure;
     }
+    if (budgeted) ctx.budget.give();
     const waiting = this.#settled;
     this.#settled = [];
     for (const resolve of waiting) resolve();
@@ -115,6 +125,7 @@ export class Opener<C> {
   stop(): void {
     if (this.#retryTimer !== undefined) this.ctx.clock.clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
+    this.ctx.budget.forget(this.#wake);
     for (const slot of this.ctx.table.opening) {
       slot.connecting?.abort(new DeadlineError('connect', 0, 'the connection attempt was cancelled: the pool is closing'));
     }

@@ -9,6 +9,7 @@ import type { Notifier } from '../core/notifier.js';
 import type { ResolvedOptions } from '../core/resolve-options.js';
 import { zeroTotals, type ServerStats } from '../core/stats.js';
 import { reportOf, statsOf } from './report.js';
+import type { ConnectBudget } from './budget.js';
 import { closeSlot, retireSlot } from './closer.js';
 import { Connections } from './connections.js';
 import type { ServerContext, ServerListener } from './context.js';
@@ -26,6 +27,7 @@ export interface PoolParts<C> {
   readonly notify: Notifier;
   readonly registry: Map<C, Slot<C>>;
   readonly listener: ServerListener<C>;
+  readonly budget: ConnectBudget;
   nextId(): number;
 }
 
@@ -52,6 +54,7 @@ export class ServerPool<C> implements SlotHome<C> {
       now: coarseReader(options.clock), table: this.table, listener: parts.listener, registry: parts.registry,
       home: this, totals: zeroTotals(), nextId: parts.nextId, phase: 'open', stopReason: 'shutdown',
       refill: () => this.opener.fill(),
+      budget: parts.budget,
     };
     this.health = new Health(this.ctx);
     this.housekeeper = new Housekeeper(this.ctx, new Heartbeat(this.ctx, this.health));
@@ -217,6 +220,11 @@ export class ServerPool<C> implements SlotHome<C> {
   /** Whether work on `slot` can no longer be answered: the connection is closing or gone. */
   lost(slot: Slot<C>): boolean {
     return (slot.state !== 'ready' && slot.state !== 'retiring') || !this.ctx.driver.isOpen(slot.conn!);
+  }
+
+  /** The driver says `slot`'s connection is closed though no close was reported yet: it leaves now. */
+  dead(slot: Slot<C>): void {
+    if (slot.state === 'ready' || slot.state === 'retiring') closeSlot(this.ctx, slot, 'broken');
   }
 
   retire(slot: Slot<C>, reason: CloseReason, withinMs?: number): void {

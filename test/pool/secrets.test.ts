@@ -33,3 +33,21 @@ it('never shows the password', async () => {
   for (const text of texts) assert.ok(!text.includes(SECRET), `password shown in: ${text}`);
   await pool.releasePool();
 });
+
+it('inspect(pool) sums up binary data and long strings, and stops at a few levels', async () => {
+  const { inspect } = await import('node:util');
+  const { AsyncConnectionPool: Pool } = await import('../../src/index.js');
+  const ca = `-----BEGIN CERTIFICATE-----\n${'A'.repeat(4_096)}\n-----END CERTIFICATE-----`;
+  const pfx = Buffer.from('binary-pfx-secret-material');
+  const pool = new Pool({
+    host: '127.0.0.1', port: 1,
+    ssl: { ca, pfx, passphrase: 'pfx-passphrase', deep: { a: { b: { c: { d: { e: 'too deep' } } } } } },
+  } as never, { poolSize: 1 });
+  const shown = inspect(pool, { depth: Infinity });
+  assert.doesNotMatch(shown, /binary-pfx-secret-material|pfx-passphrase|too deep/);
+  assert.ok(!shown.includes('A'.repeat(200)), 'a 4 KiB CA is summed up, not printed');
+  assert.ok(shown.length < 8_000, `inspect output is ${shown.length} characters`);
+  assert.match(shown, /\[string of \d+ characters\]|\[redacted\]/);
+  assert.doesNotMatch(JSON.stringify(pool), /binary-pfx-secret-material|pfx-passphrase/);
+  await pool.releasePool();
+});
