@@ -51,11 +51,14 @@ export interface FaultProxy {
   resetAll(): void;
   /**
    * While on, nothing crosses the proxy in either direction: connections are still accepted
-   * (and held), bytes received from either side are discarded, not delivered later, and a
-   * close by the target is held back until it is turned off (a partition hides it). A client
-   * that closes still closes its target connection, so nothing lingers.
+   * (and held), and a close by the target is held back until it is turned off (a partition
+   * hides it). Bytes received meanwhile are held and delivered in order when it ends, as TCP
+   * retransmits across a partition that heals (`how: 'hold'`), or discarded for good
+   * (`how: 'drop'`, which no real TCP connection does). A client that closes still closes
+   * its target connection, so nothing lingers.
+   * @param how what happens to the bytes sent meanwhile. @default 'hold'
    */
-  blackhole(on: boolean): void;
+  blackhole(on: boolean, how?: 'hold' | 'drop'): void;
   /**
    * While on, new connections are reset (RST) as soon as they are accepted; open ones live on.
    * A reset rather than a clean close because the official driver fails its connect at once on
@@ -83,12 +86,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const counts = { connections: 0, accepted: 0, refused: 0, targetDown: 0, bytesUp: 0, bytesDown: 0 };
   let latencyMs = 0;
   let blackholed = false;
+  let blackholeMode: 'hold' | 'drop' = 'hold';
   let refusing = false;
   let stopping: Promise<void> | undefined;
   const context: PairContext = {
     counts,
     latencyMs: () => latencyMs,
     blackholed: () => blackholed,
+    blackholeMode: () => blackholeMode,
     whenTargetDown: options.whenTargetDown ?? 'close',
     done: (pair) => pairs.delete(pair),
   };
@@ -158,12 +163,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     resetAll(): void {
       for (const pair of pairs) pair.resetBoth();
     },
-    blackhole(on: boolean): void {
+    blackhole(on: boolean, how: 'hold' | 'drop' = 'hold'): void {
       if (typeof on !== 'boolean') throw new TypeError(`blackhole: on must be a boolean (got ${String(on)})`);
+      if (how !== 'hold' && how !== 'drop') throw new TypeError(`blackhole: how must be 'hold' or 'drop' (got ${String(how)})`);
       blackholed = on;
-      // Chunks already held for latency are lost with the rest.
-      if (on) for (const pair of pairs) pair.clear();
-      else for (const pair of [...pairs]) pair.releaseHeldClose();
+      blackholeMode = how;
+      // Dropping: chunks already held for latency are lost with the rest.
+      if (on && how === 'drop') for (const pair of pairs) pair.clear();
+      else if (!on) for (const pair of [...pairs]) pair.releaseHeld();
     },
     refuse(on: boolean): void {
       if (typeof on !== 'boolean') throw new TypeError(`refuse: on must be a boolean (got ${String(on)})`);

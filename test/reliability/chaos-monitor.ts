@@ -50,7 +50,7 @@ export function monitorConnections(
     report.samples++;
     report.peakServer = Math.max(report.peakServer, serverConns);
     report.peakProxy = Math.max(report.peakProxy, proxyConns);
-    report.peakClosing = Math.max(report.peakClosing, s.closing);
+    report.peakClosing = Math.max(report.peakClosing, s.closing + s.retiring);
     report.peakSize = Math.max(report.peakSize, s.size);
     // Retiring connections finish their work outside poolSize (they take no new work).
     const bound = s.poolSize + s.retiring + s.closing + letGo.length;

@@ -37,7 +37,7 @@ const WEIGHTS: readonly [FaultKind, number][] = [
 /** Highest proxy latency the plan sets (the connection monitor allows for it). */
 export const MAX_LATENCY_MS = 40;
 
-/** Time intervals during which the proxy discarded bytes: queries sent then may never be answered. */
+/** Time intervals during which the proxy held every byte (delivered when the blackhole ended). */
 export interface Interval {
   start: number;
   end: number;
@@ -46,6 +46,8 @@ export interface Interval {
 export interface FaultLog {
   counts: Record<FaultKind, number>;
   blackholes: Interval[];
+  /** The down gap of each restart, ms. */
+  restartGaps: number[];
 }
 
 export function pick(rng: () => number, weights: readonly [FaultKind, number][] = WEIGHTS): FaultKind {
@@ -76,6 +78,7 @@ export async function runFaultPlan(
   const log: FaultLog = {
     counts: { drop: 0, reset: 0, blackhole: 0, pause: 0, latency: 0, restart: 0 },
     blackholes: [],
+    restartGaps: [],
   };
   const end = Date.now() + durationMs;
   try {
@@ -110,9 +113,13 @@ export async function runFaultPlan(
           await sleep(span(rng, 300, 2_000));
           proxy.setLatency(0);
           break;
-        case 'restart':
-          await server.restart();
+        case 'restart': {
+          // Down for a while, as a real restart is: behind the proxy, accept-then-close.
+          const downMs = span(rng, 200, 2_000);
+          log.restartGaps.push(downMs);
+          await server.restart({ downMs });
           break;
+        }
       }
       // No trailing calm: the plan ends as the last fault is undone, so the recovery the
       // test measures starts from a fault, not from a pool that has already healed.

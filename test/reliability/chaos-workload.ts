@@ -2,8 +2,45 @@
 // queries, multiplexed run(), cursors and writes with known ids, and records every operation
 // it starts and how it settled.
 import r from 'rethinkdb';
+import { r as rts } from 'rethinkdb-ts';
 import type { AsyncConnectionPool } from '../../src/index.js';
 import { mulberry32 } from './chaos-plan.js';
+
+/** A query as both drivers build it: something with run(conn). */
+export interface Query<T = unknown> {
+  run(conn: never, options?: unknown): Promise<T>;
+}
+
+/** The queries the workload sends, in one driver's words. */
+export interface Dialect {
+  readonly name: 'official' | 'rethinkdb-ts';
+  expr(value: unknown): Query;
+  /** `r.range(n).count()` */
+  count(n: number): Query<number>;
+  /** `r.range(n)`: a cursor of n rows */
+  range(n: number): Query;
+  insert(table: string, doc: object): Query<{ inserted: number }>;
+  /** Closes a leased connection at once (a client giving up on its query). */
+  close(conn: unknown): Promise<void>;
+}
+
+export const OFFICIAL: Dialect = {
+  name: 'official',
+  expr: (v) => r.expr(v as never) as unknown as Query,
+  count: (n) => range(n).count() as unknown as Query<number>,
+  range: (n) => range(n) as unknown as Query,
+  insert: (t, doc) => r.table(t).insert(doc) as unknown as Query<{ inserted: number }>,
+  close: (conn) => (conn as r.Connection).close({ noreplyWait: false }),
+};
+
+export const RETHINKDB_TS: Dialect = {
+  name: 'rethinkdb-ts',
+  expr: (v) => rts.expr(v) as unknown as Query,
+  count: (n) => rts.range(n).count() as unknown as Query<number>,
+  range: (n) => rts.range(n) as unknown as Query,
+  insert: (t, doc) => rts.table(t).insert(doc) as unknown as Query<{ inserted: number }>,
+  close: (conn) => (conn as { close(o: object): Promise<void> }).close({ noreplyWait: false }),
+};
 
 export type OpKind = 'lease' | 'lease-write' | 'with-connection' | 'run' | 'run-write' | 'cursor';
 
@@ -28,21 +65,21 @@ const KINDS: readonly OpKind[] = ['lease', 'lease-write', 'with-connection', 'ru
 
 /**
  * How long a leased query may take before the client gives up on it and releases the
- * connection with `discard: true`. The official driver has no query timeout, and a query sent
- * while the proxy blackholes is never answered (its bytes are discarded): closing the
- * connection is what a careful application does, and it rejects the query.
+ * connection with `discard: true`. Neither driver has a query timeout, and a query on a
+ * leased connection is the lessee's own: the pool has no deadline on it. A careful
+ * application bounds it and closes the connection, which rejects the query.
  */
 export const LEASE_QUERY_DEADLINE_MS = 2_500;
 
 /** Rows of a cursor operation: more than one batch of the server (125 rows), so it streams. */
 const CURSOR_ROWS = 300;
 
-type Conn = r.Connection;
+type Conn = unknown;
 
 /** `r.range(n)`, which @types/rethinkdb does not declare. */
 export const range = (n: number): r.Sequence => (r as unknown as { range(n: number): r.Sequence }).range(n);
 
-export function startWorkload(pool: AsyncConnectionPool<Conn>, clients: number, seed: number, table: string): Workload {
+export function startWorkload(pool: AsyncConnectionPool<Conn, unknown>, clients: number, seed: number, table: string, q: Dialect): Workload {
   const ops: Op[] = [];
   const acked: string[] = [];
   let stopping = false;
@@ -63,8 +100,8 @@ export function startWorkload(pool: AsyncConnectionPool<Conn>, clients: number, 
    * Runs `query` on `conn`; past the deadline calls `giveUp` (which closes the connection and
    * so rejects the query with "Connection is closed.") and waits for the query to settle.
    */
-  async function bounded<T>(conn: Conn, query: r.Operation<T>, giveUp: () => void): Promise<T> {
-    const running = query.run(conn);
+  async function bounded<T>(conn: Conn, query: Query<T>, giveUp: () => void): Promise<T> {
+    const running = query.run(conn as never);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(true), LEASE_QUERY_DEADLINE_MS);
@@ -79,7 +116,7 @@ export function startWorkload(pool: AsyncConnectionPool<Conn>, clients: number, 
   }
 
   /** A leased query: released after, or discarded if it had to be given up. */
-  async function leased<T>(conn: Conn, query: r.Operation<T>): Promise<T> {
+  async function leased<T>(conn: Conn, query: Query<T>): Promise<T> {
     let discarded = false;
     try {
       return await bounded(conn, query, () => {
@@ -91,8 +128,8 @@ export function startWorkload(pool: AsyncConnectionPool<Conn>, clients: number, 
     }
   }
 
-  async function write(id: string, run: (q: r.Operation<r.WriteResult>) => Promise<r.WriteResult>): Promise<void> {
-    const result = await run(r.table(table).insert({ id, at: Date.now() }));
+  async function write(id: string, run: (query: Query<{ inserted: number }>) => Promise<{ inserted: number }>): Promise<void> {
+    const result = await run(q.insert(table, { id, at: Date.now() }));
     if (result.inserted === 1) acked.push(id);
   }
 
@@ -106,32 +143,34 @@ export function startWorkload(pool: AsyncConnectionPool<Conn>, clients: number, 
         case 'lease':
           await track(kind, async () => {
             const conn = await pool.acquire();
-            await leased(conn, range(20).count());
+            await leased(conn, q.count(20));
           });
           break;
         case 'lease-write':
           await track(kind, async () => {
             const conn = await pool.acquire();
-            await write(id, (q) => leased(conn, q));
+            await write(id, (query) => leased(conn, query));
           });
           break;
         case 'with-connection':
           // withConnection() releases the connection itself; a query given up closes it, and
           // the pool must notice on release that it is no longer open.
-          await track(kind, () =>
-            pool.withConnection((conn) => bounded(conn, r.expr({ n }), () => void conn.close({ noreplyWait: false }).catch(() => undefined))));
+          await track(kind, async () => {
+            await pool.withConnection((conn) => bounded(conn, q.expr({ n }), () => void q.close(conn).catch(() => undefined)));
+          });
           break;
         case 'run':
           await track(kind, async () => {
-            await pool.run(range(50).count());
+            await pool.run(q.count(50));
           });
           break;
         case 'run-write':
-          await track(kind, () => write(id, (q) => pool.run(q) as Promise<r.WriteResult>));
+          await track(kind, () => write(id, (query) => pool.run(query) as Promise<{ inserted: number }>));
           break;
         case 'cursor':
           await track(kind, async () => {
-            const cursor = await pool.cursor(range(CURSOR_ROWS));
+            const opened = await pool.cursor(q.range(CURSOR_ROWS) as never);
+            const cursor = opened as unknown as { toArray(): Promise<unknown[]>; close(): Promise<void> };
             try {
               const rows = await cursor.toArray();
               if (rows.length !== CURSOR_ROWS) throw new Error(`cursor read ${rows.length} of ${CURSOR_ROWS} rows`);
@@ -156,6 +195,9 @@ export function startWorkload(pool: AsyncConnectionPool<Conn>, clients: number, 
     done: Promise.all(running).then(() => undefined),
   };
 }
+
+/** Operations that go through the pool's own machinery: their failures must be PoolErrors. */
+export const POOL_MEDIATED: ReadonlySet<OpKind> = new Set(['run', 'run-write', 'cursor']);
 
 /** `PoolTimeoutError:REPOOL_TIMEOUT`, `ReqlDriverError`, ...: the key failures are tallied by. */
 export function errorKey(err: unknown): string {

@@ -17,6 +17,8 @@ export interface PairContext {
   readonly counts: PairCounts;
   latencyMs(): number;
   blackholed(): boolean;
+  /** While blackholed: bytes are held and delivered when it ends (TCP), or dropped. */
+  blackholeMode(): 'hold' | 'drop';
   /** How a client is turned away when the target cannot be reached. */
   readonly whenTargetDown: 'close' | 'reset';
   /** Both sockets are closed: forget the pair. */
@@ -45,6 +47,9 @@ export class Pair {
   private connected = false;
   /** The target closed while blackholed: how, to be passed on when the blackhole ends. */
   private heldClose: { hadError: boolean } | undefined;
+  /** Bytes received while blackholed (mode 'hold'), delivered in order when it ends. */
+  private heldUp: Buffer[] = [];
+  private heldDown: Buffer[] = [];
 
   constructor(
     readonly client: Socket,
@@ -60,9 +65,11 @@ export class Pair {
     });
     client.on('data', (chunk: Buffer) => {
       if (!ctx.blackholed()) this.up.push(chunk, ctx.latencyMs());
+      else if (ctx.blackholeMode() === 'hold') this.heldUp.push(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
       if (!ctx.blackholed()) this.down.push(chunk, ctx.latencyMs());
+      else if (ctx.blackholeMode() === 'hold') this.heldDown.push(chunk);
     });
     client.once('close', (hadError) => {
       counts.connections -= 1;
@@ -78,10 +85,12 @@ export class Pair {
     });
   }
 
-  /** Drops every chunk held for latency, both ways. */
+  /** Drops every chunk held for latency or by a blackhole, both ways. */
   clear(): void {
     this.up.clear();
     this.down.clear();
+    this.heldUp = [];
+    this.heldDown = [];
   }
 
   /** Resets both sockets (resetAll()). */
@@ -91,8 +100,11 @@ export class Pair {
     reset(this.upstream);
   }
 
-  /** The blackhole ended: pass on a target close it hid. */
-  releaseHeldClose(): void {
+  /** The blackhole ended: deliver what it held (in order), then pass on a target close it hid. */
+  releaseHeld(): void {
+    const latency = this.ctx.latencyMs();
+    for (const chunk of this.heldUp.splice(0)) this.up.push(chunk, latency);
+    for (const chunk of this.heldDown.splice(0)) this.down.push(chunk, latency);
     const held = this.heldClose;
     if (held === undefined) return;
     this.heldClose = undefined;
