@@ -1,7 +1,8 @@
 // Public exports of `async-repool`.
 export { AsyncConnectionPool } from './facade/pool.js';
 export type { RunOptions } from './facade/pool.js';
-export type { AcquireOptions, ReleaseOptions, ReleasePoolOptions, QueryOptions } from './core/call-options.js';
+export type { AcquireOptions, ReleaseOptions, ReleasePoolOptions, QueryOptions, ChangesOptions } from './core/call-options.js';
+export type { Feed, FeedMarker } from './feeds/feed.js';
 export type { PoolOptions, PoolDriver, BackoffOptions, ServerAddress } from './core/options.js';
 export type { Clock, TimerHandle } from './core/clock.js';
 export type { PoolStats, PoolCounts, ServerStats } from './core/stats.js';

@@ -10,7 +10,7 @@ import type { ParsedQueryOptions } from '../core/call-options.js';
 import { attempt, withDeadline } from '../core/deadline.js';
 import { PoolConnectionLostError } from '../core/errors.js';
 import type { ServerPool } from '../server/server-pool.js';
-import { Work, type Slot } from '../server/slot.js';
+import { Work, type Slot, type SlotHome } from '../server/slot.js';
 import type { Cluster } from './cluster.js';
 import type { CursorLike, CursorQuery, PooledCursor } from './query-types.js';
 
@@ -31,13 +31,14 @@ export interface CursorLink<C> {
 /** Opens a cursor of `kind` (Cursor or Feed) on a shared connection. */
 export async function openCursor<C, K extends object>(
   cluster: Cluster<C>, query: CursorQuery<C, K>, o: ParsedQueryOptions, kind: Work, traced?: (slot: Slot<C>) => void,
+  avoid?: SlotHome<C>,
 ): Promise<{ cursor: K; link: CursorLink<C> }> {
   const { options } = cluster;
   const { clock, driver, acquireTimeoutMs } = options;
   const timeoutMs = o.timeoutMs ?? options.queryTimeoutMs;
   const own = timeoutMs > 0 && timeoutMs < acquireTimeoutMs;
   const picked = cluster.share(kind, own ? timeoutMs : acquireTimeoutMs, o.signal,
-    own ? () => new PoolQueryTimeoutError('cursor()', timeoutMs, '') : undefined);
+    own ? () => new PoolQueryTimeoutError('cursor()', timeoutMs, '') : undefined, avoid);
   const slot = picked instanceof Promise ? await picked : picked;
   traced?.(slot);
   const server = slot.home as ServerPool<C>;

@@ -129,3 +129,41 @@ export function captureStack(above: (...args: never[]) => unknown): string {
   const frames = (holder.stack ?? '').split('\n').slice(1).join('\n');
   return `acquire() called\n${frames}`;
 }
+
+/** Options of `changes()`: the pool's feed keys and query keys; every other key goes to the driver. */
+export interface ChangesOptions extends QueryOptions {
+  /**
+   * Yield `{ state: 'resumed' }` when the feed resumes after a loss (before the re-sent rows,
+   * with `includeInitial`) and `{ state: 'ready' }` after them. @default false
+   */
+  markers?: boolean;
+  /**
+   * After a resume, emit `{ old_val, new_val: null }` for every row the feed delivered that the
+   * re-sent rows no longer contain (deleted during the gap), so that a consumer applying items
+   * by primary key converges to the table. Needs `includeInitial: true` on the query.
+   * @default false
+   */
+  converge?: boolean;
+  /** The primary key of the rows (for `converge`). @default 'id' */
+  primaryKey?: string;
+}
+
+/** `changes()` options, checked; the query keys as for run(). */
+export function changesOptions(input: unknown): ParsedQueryOptions & { markers: boolean; converge: boolean; primaryKey: string } {
+  const parsed = queryOptions(input, 'changes()', ['markers', 'converge', 'primaryKey']);
+  const o = optionsObject(input, 'changes() options');
+  const primaryKey = o['primaryKey'] ?? 'id';
+  if (typeof primaryKey !== 'string' || primaryKey === '') {
+    throw new TypeError(`changes(): primaryKey must be a non-empty string, got ${describe(primaryKey)}`);
+  }
+  const driver = parsed.driver === undefined ? undefined : Object.fromEntries(
+    Object.entries(parsed.driver).filter(([k]) => k !== 'markers' && k !== 'converge' && k !== 'primaryKey'),
+  );
+  return {
+    ...parsed,
+    driver: driver !== undefined && Object.keys(driver).length > 0 ? driver : undefined,
+    markers: bool(o, 'markers', false, 'changes(): '),
+    converge: bool(o, 'converge', false, 'changes(): '),
+    primaryKey,
+  };
+}

@@ -50,6 +50,14 @@ export interface SocketLike {
   unref(): unknown;
 }
 
+/** What a driver can tell of a changefeed query (`changes()`), for the pool's feeds. */
+export interface FeedInfo {
+  readonly includeInitial: boolean;
+  readonly includeStates: boolean;
+  /** The same query with `includeStates: true` (a new query; the user's is not changed). */
+  withStates(): object;
+}
+
 /** What the built-in connectors add to the {@link Connector} interface (internal). */
 export interface DriverHooks<C> {
   /** Corks the socket until the end of the tick: the queries of one tick leave in one write. */
@@ -81,6 +89,8 @@ export interface DriverHooks<C> {
   socket(conn: C): SocketLike | undefined;
   /** Bytes of an incomplete frame the driver holds (a server writes frames whole: a stuck part is a fault). */
   partialFrame(conn: C): number;
+  /** The optargs of a `changes()` query, if `query` is one this driver built. */
+  feed(query: unknown): FeedInfo | undefined;
 }
 
 /** Where a built-in connector keeps its hooks. */

@@ -1,6 +1,6 @@
 // A connector as the pool holds it: every hook present. A user connector without the
 // built-in hooks gets neutral ones (no STOP, no identity, pins ended by the cursor wrapper).
-import { DRIVER_HOOKS, type Connector, type DiscoveryConnector, type HookedConnector, type ServerIdentity, type SocketLike } from './connector.js';
+import { DRIVER_HOOKS, type Connector, type DiscoveryConnector, type FeedInfo, type HookedConnector, type ServerIdentity, type SocketLike } from './connector.js';
 
 /** The driver as the pool uses it (see DriverHooks in connector.ts for each member). */
 export interface Driver<C> {
@@ -26,6 +26,7 @@ export interface Driver<C> {
   readonly swallowsLoss: boolean;
   socket(conn: C): SocketLike | undefined;
   partialFrame(conn: C): number;
+  feed(query: unknown): FeedInfo | undefined;
 }
 
 function noop(): void {}
@@ -57,5 +58,6 @@ export function toDriver<C>(connector: Connector<C, unknown>): Driver<C> {
     swallowsLoss: hooks?.swallowsLoss ?? false,
     socket: hooks ? hooks.socket : () => undefined,
     partialFrame: hooks ? hooks.partialFrame : () => 0,
+    feed: hooks ? hooks.feed : () => undefined,
   };
 }

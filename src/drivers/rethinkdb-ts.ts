@@ -5,7 +5,7 @@
 // to refuse a hostile SCRAM iteration count before it is hashed).
 import net, { type Socket } from 'node:net';
 import tls from 'node:tls';
-import { DRIVER_HOOKS, type Connector, type DriverHooks, type HookedConnector } from './connector.js';
+import { DRIVER_HOOKS, type Connector, type DriverHooks, type FeedInfo, type HookedConnector } from './connector.js';
 import { corkForTick, watchSocket, type SocketWatch } from './socket-watch.js';
 
 /** The part of rethinkdb-ts' connection the pool uses. */
@@ -85,7 +85,36 @@ const hooks: DriverHooks<RethinkdbTsConnection> = {
   swallowsLoss: true,
   socket: (conn) => states.get(conn)?.socket,
   partialFrame: (conn) => (internals(conn).socket as { buffer?: Buffer }).buffer?.length ?? 0,
+  feed: feedOf,
 };
+
+/** The term type of CHANGES. */
+const CHANGES = 152;
+
+/**
+ * A `changes()` query of rethinkdb-ts: its `term` is plain JSON. The query with
+ * includeStates is built from a copy of the term (the driver adds the default db to a term
+ * in place), run as rethinkdb-ts' own getCursor does.
+ */
+function feedOf(query: unknown): FeedInfo | undefined {
+  const term = (query as { term?: unknown } | null)?.term;
+  if (!Array.isArray(term) || term[0] !== CHANGES) return undefined;
+  const optargs = (term[2] ?? {}) as Record<string, unknown>;
+  return {
+    includeInitial: optargs['include_initial'] === true,
+    includeStates: optargs['include_states'] === true,
+    withStates() {
+      const copy: unknown = JSON.parse(JSON.stringify([term[0], term[1], { ...optargs, include_states: true }]));
+      return {
+        getCursor: async (conn: unknown, options?: object) => {
+          const cursor = await (conn as { query(t: unknown, o: object): Promise<{ init(): void } | undefined> }).query(copy, options ?? {});
+          cursor?.init();
+          return cursor;
+        },
+      };
+    },
+  };
+}
 
 /** A connector around rethinkdb-ts' `r.connect()`. */
 export function rethinkdbTsConnector<C extends RethinkdbTsConnection, O>(

@@ -8,7 +8,7 @@
 // exactly when the driver is done with it.
 import r, { type Connection, type ConnectionOptions } from 'rethinkdb';
 import net from 'rethinkdb/net.js';
-import { DRIVER_HOOKS, type HookedConnector, type DriverHooks } from './connector.js';
+import { DRIVER_HOOKS, type DriverHooks, type FeedInfo, type HookedConnector } from './connector.js';
 import { corkForTick, watchSocket, type SocketWatch } from './socket-watch.js';
 
 type TcpConnection = InstanceType<typeof net.TcpConnection>;
@@ -70,7 +70,33 @@ const hooks: DriverHooks<Connection> = {
   swallowsLoss: false,
   socket: (conn) => tcp(conn).rawSocket ?? undefined,
   partialFrame: (conn) => (conn as unknown as { buffer?: Buffer }).buffer?.length ?? 0,
+  feed: feedOf,
 };
+
+/** The term type of CHANGES (proto-def.js). */
+const CHANGES = 152;
+
+/** A `changes()` term of this driver: its optargs are datum terms with `.data`. */
+function feedOf(query: unknown): FeedInfo | undefined {
+  const q = query as { tt?: unknown; optargs?: Record<string, { data?: unknown }>; args?: { changes?: (o: object) => object }[] } | null;
+  const source = q?.args?.[0];
+  if (q === null || q.tt !== CHANGES || q.optargs === undefined || typeof source?.changes !== 'function') return undefined;
+  const optargs = q.optargs;
+  const value = (key: string): unknown => optargs[key]?.data;
+  return {
+    includeInitial: value('include_initial') === true,
+    includeStates: value('include_states') === true,
+    withStates() {
+      const given: Record<string, unknown> = {};
+      for (const [key, term] of Object.entries(optargs)) given[camel(key)] = term.data !== undefined ? term.data : term;
+      return source.changes!({ ...given, includeStates: true });
+    },
+  };
+}
+
+function camel(key: string): string {
+  return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
 
 /** A connector for the official driver; the default when no `driver` option is given. */
 export function rethinkdbConnector(): HookedConnector<Connection, ConnectionOptions> {

@@ -4,11 +4,13 @@
 // secrets out of everything it shows.
 import { inspect } from 'node:util';
 import type { Connection as RethinkConnection, ConnectionOptions as RethinkConnectionOptions } from 'rethinkdb';
-import { acquireOptions, captureStack, queryOptions, releaseOptions, releasePoolOptions, type AcquireOptions, type QueryOptions, type ReleaseOptions, type ReleasePoolOptions } from '../core/call-options.js';
+import {
+  acquireOptions, captureStack, changesOptions, queryOptions, releaseOptions, releasePoolOptions,
+  type AcquireOptions, type ChangesOptions, type QueryOptions, type ReleaseOptions, type ReleasePoolOptions,
+} from '../core/call-options.js';
 import { PoolReleaseError } from '../core/call-errors.js';
 import { queryChannel, type QueryContext } from '../core/diagnostics.js';
 import { PoolClosedError } from '../core/errors.js';
-import { PoolEmitter, type PoolEvents, type PoolListener } from '../core/events.js';
 import { Notifier } from '../core/notifier.js';
 import { DEFAULT_RELEASE_TIMEOUT_MS, type PoolDriver, type PoolOptions } from '../core/options.js';
 import { redact } from '../core/redact.js';
@@ -21,7 +23,9 @@ import { Membership } from '../cluster/membership.js';
 import { runQuery } from '../cluster/query.js';
 import { checkQuery, type CursorQuery, type PooledCursor, type RunnableQuery, type RunResult } from '../cluster/query-types.js';
 import { readServerStatus } from '../cluster/status.js';
+import { Feed } from '../feeds/feed.js';
 import { Work, type Slot } from '../server/slot.js';
+import { PoolEventSource } from './events.js';
 
 /** Options of `run()` and `cursor()`: the pool's own keys, and the driver's run options beside them. */
 export type RunOptions = QueryOptions & Record<string, unknown>;
@@ -30,12 +34,15 @@ export type RunOptions = QueryOptions & Record<string, unknown>;
  * An async connection pool for RethinkDB. `C` is the driver's connection type and `O` its
  * connect options, both given by the `driver` option (the official driver by default).
  */
-export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOptions> implements AsyncDisposable {
+export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOptions> extends PoolEventSource implements AsyncDisposable {
   readonly #options: ResolvedOptions<C>;
   readonly #connectOptions: object;
-  readonly #emitter = new PoolEmitter();
   readonly #cluster: Cluster<C>;
   readonly #discovery: Discovery | undefined;
+  readonly #notify: Notifier;
+  /** Open feeds of changes(), ended by releasePool(). */
+  readonly #feeds = new Set<Feed<unknown>>();
+  #feedIds = 0;
   #init: Promise<void> | undefined;
   #release: Promise<void> | undefined;
 
@@ -49,12 +56,14 @@ export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOpt
   constructor(connectOptions: RethinkConnectionOptions, poolOptions?: PoolOptions<RethinkConnection, RethinkConnectionOptions>);
   constructor(connectOptions: NoInfer<O>, poolOptions?: PoolOptions<C, O>);
   constructor(connectOptions: object, poolOptions?: object) {
+    super();
     if (connectOptions === null || typeof connectOptions !== 'object') {
       throw new TypeError('connectOptions must be an object (given to the driver\'s connect())');
     }
     this.#connectOptions = connectOptions;
     this.#options = resolveOptions<C>(poolOptions, connectOptions);
-    const notify = new Notifier(this.#emitter, this);
+    const notify = new Notifier(this.emitter, this);
+    this.#notify = notify;
     const cluster = new Cluster<C>(this.#options, notify, connectOptions);
     this.#cluster = cluster;
     if (this.#options.discovery) {
@@ -202,6 +211,42 @@ export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOpt
   }
 
   /**
+   * A changefeed that survives failures: an async iterable of the query's items (`for await`),
+   * with `close()` and `await using`. It runs multiplexed on a shared connection (packed with
+   * other cursors and feeds); when its connection is lost or its server fails it runs again on
+   * a healthy connection, with the pool's backoff, and goes on yielding. Changes made during
+   * the gap are not replayed (RethinkDB has no resume token): the pool emits `feedResumed`,
+   * with `markers` yields `{ state: 'resumed' }` and `{ state: 'ready' }` around the re-sent
+   * rows, and with `converge` removes the rows deleted meanwhile. It ends on `close()` or
+   * `releasePool()`; it rejects on errors that are not connection failures (a dropped table).
+   * Throws a TypeError for a query that is not a changefeed, or for bad options.
+   * @param options the feed's `markers`, `converge` and `primaryKey`, the pool's `timeoutMs`
+   *   (opening) and `signal` (ends the feed); every other key goes to the driver's `run()`.
+   */
+  changes<T = unknown>(query: CursorQuery<C, object>, options?: ChangesOptions & Record<string, unknown>): Feed<T> {
+    checkQuery(query, 'changes()', true);
+    const o = changesOptions(options);
+    const { driver } = this.#options;
+    const info = driver.feed(query);
+    if (info === undefined && driver.native) {
+      throw new TypeError('changes() takes a changefeed query such as r.table(\'t\').changes(); use cursor() for other queries');
+    }
+    if (o.converge && info === undefined) throw new TypeError('changes(): converge needs a changes() query of rethinkdb or rethinkdb-ts, whose options the pool can read');
+    if (o.converge && !info!.includeInitial) {
+      throw new TypeError('changes(): converge needs includeInitial: true on the query (r.table(\'t\').changes({ includeInitial: true })): the re-sent rows are what it compares with');
+    }
+    // The end of re-sent rows is the server's `ready` state: asked for here if the user did not.
+    const ownStates = (o.converge || o.markers) && info !== undefined && info.includeInitial && !info.includeStates;
+    const feed: Feed<T> = new Feed<T>(++this.#feedIds, this.#cluster as Cluster<unknown>, {
+      markers: o.markers, converge: o.converge, primaryKey: o.primaryKey, includeInitial: info?.includeInitial ?? false,
+      ownStates, query: ownStates ? info!.withStates() : query, options: o,
+    }, this.#notify, (ended) => this.#feeds.delete(ended as Feed<unknown>));
+    if (this.#release) void feed.close();
+    else this.#feeds.add(feed as Feed<unknown>);
+    return feed;
+  }
+
+  /**
    * Closes the pool: rejects waiting calls with `PoolClosedError`, lets leases, queries and
    * cursors go on up to `timeoutMs`, then closes every connection. Leaves no timer or
    * socket behind. Rejects with a TypeError for bad options.
@@ -214,6 +259,8 @@ export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOpt
       return Promise.reject(error);
     }
     this.#discovery?.stop();
+    // Every feed ends (its iteration finishes), then the connections drain.
+    for (const feed of [...this.#feeds]) void feed.close();
     this.#release ??= this.#cluster.drain(timeoutMs);
     return this.#release;
   }
@@ -231,45 +278,6 @@ export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOpt
   /** Whether `releasePool()` was called (true from the call on, before closing completes). */
   get closed(): boolean {
     return this.#release !== undefined;
-  }
-
-  /**
-   * Adds a listener of a pool event (see {@link PoolEvents}). Listeners run synchronously,
-   * in order of registration; an error thrown by one is rethrown on a later microtask (an
-   * uncaught exception) and never affects the pool. `error` listeners are accepted and never
-   * called, so node:events' `once()` and `on()` work. Throws `TypeError` for an unknown
-   * event name or a listener that is not a function.
-   */
-  on<K extends keyof PoolEvents>(event: K, listener: PoolListener<K>): this {
-    this.#emitter.on(event, listener);
-    return this;
-  }
-
-  /** The same as `on()` (EventEmitter's name). */
-  addListener<K extends keyof PoolEvents>(event: K, listener: PoolListener<K>): this {
-    return this.on(event, listener);
-  }
-
-  /** Like `on()`, but the listener is removed just before its first call. */
-  once<K extends keyof PoolEvents>(event: K, listener: PoolListener<K>): this {
-    this.#emitter.once(event, listener);
-    return this;
-  }
-
-  /** Removes a listener added with `on()` or `once()` (the last one added, if twice). */
-  off<K extends keyof PoolEvents>(event: K, listener: PoolListener<K>): this {
-    this.#emitter.off(event, listener);
-    return this;
-  }
-
-  /** The same as `off()` (EventEmitter's name). */
-  removeListener<K extends keyof PoolEvents>(event: K, listener: PoolListener<K>): this {
-    return this.off(event, listener);
-  }
-
-  /** The number of listeners of `event` (including `once()` listeners not yet called). */
-  listenerCount(event: keyof PoolEvents): number {
-    return this.#emitter.listenerCount(event);
   }
 
   /** What `util.inspect()` and `JSON.stringify()` show: counts and options, no secrets. */
