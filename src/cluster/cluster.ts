@@ -60,12 +60,10 @@ export class Cluster<C> implements ServerListener<C> {
     const { queue } = this;
     if (queue.exclusive.length === 0) {
       const server = this.#first();
-      if (server !== undefined) {
-        const { fresh } = server.takeFree(now);
-        if (fresh !== undefined) {
-          server.lease(fresh, now, 0, stack);
-          return fresh;
-        }
+      const fresh = server?.takeFree(now);
+      if (fresh !== undefined) {
+        server!.lease(fresh, now, 0, stack);
+        return fresh;
       }
     }
     return this.#wait(true, Work.Query, now, timeoutMs, signal, stack, undefined);
@@ -202,7 +200,7 @@ export class Cluster<C> implements ServerListener<C> {
 
   settled(): void {
     if (this.queue.length > 0 && !this.closing) this.#dispatcher.run();
-    for (const server of this.leaving) this.forgetIfEmpty(server);
+    if (this.leaving.size > 0) for (const server of this.leaving) this.forgetIfEmpty(server);
     this.onSettled?.();
   }
 

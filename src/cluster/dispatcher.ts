@@ -60,14 +60,14 @@ export class Dispatcher<C> {
   /** Leases a free connection to `w` (validating it first if needed); false if none is free. */
   #lease(w: Waiter<Slot<C>>, now: number): boolean {
     for (const server of byLoad(this.servers)) {
-      const { fresh, stale } = server.takeFree(now);
+      const fresh = server.takeFree(now);
       if (fresh !== undefined) {
         server.lease(fresh, now, now - w.since, w.stack);
         w.fulfil(fresh);
         return true;
       }
-      if (stale !== undefined) {
-        this.#validateFor(w, server, stale);
+      if (server.stale !== undefined) {
+        this.#validateFor(w, server, server.stale);
         return true;
       }
     }

@@ -102,12 +102,14 @@ export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOpt
   acquire(options?: AcquireOptions): Promise<C> {
     let signal: AbortSignal | undefined;
     let timeoutMs: number | undefined;
-    try {
-      ({ signal, timeoutMs } = acquireOptions(options));
-    } catch (error) {
-      return Promise.reject(error);
+    if (options !== undefined) {
+      try {
+        ({ signal, timeoutMs } = acquireOptions(options));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (signal?.aborted) return Promise.reject(signal.reason);
     }
-    if (signal?.aborted) return Promise.reject(signal.reason);
     const stack = this.#options.leakDetectionMs > 0 ? captureStack(AsyncConnectionPool.prototype.acquire) : undefined;
     const got = this.#cluster.lease(timeoutMs ?? this.#options.acquireTimeoutMs, signal, stack);
     return got instanceof Promise ? got.then(connOf) : Promise.resolve(got.conn!);
@@ -120,7 +122,7 @@ export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOpt
    * release, and `TypeError` for bad options.
    */
   release(conn: C, options?: ReleaseOptions): void {
-    const discard = releaseOptions(options);
+    const discard = options === undefined ? false : releaseOptions(options);
     const slot = this.#cluster.registry.get(conn);
     if (slot === undefined) {
       throw new PoolReleaseError(

@@ -13,7 +13,7 @@ export class Connections<C> {
   readonly retiring = new SlotSet<C>();
   readonly closing = new SlotSet<C>();
   /** Ready connections with no work and no fence: free to lease. */
-  readonly free = new SlotSet<C>('freePos');
+  readonly free = new SlotSet<C>(1);
   /** Work in flight on ready and retiring connections, by kind (the pool's pings excluded). */
   queries = 0;
   cursors = 0;
@@ -38,16 +38,33 @@ export class Connections<C> {
     this.opening.add(slot);
   }
 
-  /** The single transition function. */
+  /**
+   * The single transition function. Its first branch is the hand-out path (a free
+   * connection leased, a lease returned): the same bookkeeping as the general case below, done
+   * with the facts those two transitions guarantee (no work, no fence).
+   */
   move(slot: Slot<C>, to: SlotState): void {
     const from = slot.state;
     if (from === to) return;
+    if (slot.work === 0 && slot.fence === undefined && ((from === 'ready' && to === 'leased') || (from === 'leased' && to === 'ready'))) {
+      (from === 'ready' ? this.ready : this.leased).delete(slot);
+      slot.state = to;
+      if (to === 'leased') {
+        this.leased.add(slot);
+        this.free.delete(slot);
+      } else {
+        this.ready.add(slot);
+        this.free.add(slot);
+        this.onFree?.(slot);
+      }
+      return;
+    }
     if (from === 'closed') throw new Error(`internal: connection ${slot.id} is closed, it cannot become ${to}`);
     this.#container(from)?.delete(slot);
     const carried = from === 'ready' || from === 'retiring';
     const carries = to === 'ready' || to === 'retiring';
-    if (carried && !carries) this.#sum(slot, -1);
-    if (!carried && carries) this.#sum(slot, 1);
+    if (slot.work !== 0 && carried && !carries) this.#sum(slot, -1);
+    if (slot.work !== 0 && !carried && carries) this.#sum(slot, 1);
     if (from === 'ready' && slot.fence === 'lease') this.leaseFences--;
     if (from === 'ready') slot.fence = undefined;
     slot.state = to;

@@ -66,33 +66,36 @@ export class ServerPool<C> implements SlotHome<C> {
     };
   }
 
-  /** Whether the server takes new work: open, and not known down. */
+  /** Whether the server takes new work: open, and not known down (kept up to date by the health and the phase). */
   get usable(): boolean {
     return this.ctx.phase === 'open' && this.health.state !== 'down';
   }
 
   // ---- hand-out ---------------------------------------------------------------------------
 
+  /** After takeFree() found no fresh connection: a free one that needs a ping first, if any. */
+  stale: Slot<C> | undefined = undefined;
+
   /**
    * A free connection that can be leased now: within its TTL (expired ones retire on the
-   * way), and known to work in the last `validateAfterIdleMs`. `stale` gets the first free
-   * connection that needs a ping first (the caller validates it), when there is no fresh one.
+   * way), and known to work in the last `validateAfterIdleMs`. When there is none, `stale`
+   * holds the first free connection that needs a ping first (the caller validates it).
    */
-  takeFree(now: number): { fresh: Slot<C> | undefined; stale: Slot<C> | undefined } {
+  takeFree(now: number): Slot<C> | undefined {
     const { free } = this.table;
     const { validateAfterIdleMs } = this.ctx.options;
-    let stale: Slot<C> | undefined;
+    this.stale = undefined;
     for (let i = free.size - 1; i >= 0; i--) {
       const slot = free.at(i);
       if (now >= slot.expiresAt) {
         retireSlot(this.ctx, slot, 'ttl');
         continue; // the set changed under the index: it only shrank at or above i
       }
-      if (now - slot.checkedAt < validateAfterIdleMs) return { fresh: slot, stale: undefined };
-      stale ??= slot;
-      break;
+      if (now - slot.checkedAt < validateAfterIdleMs) return slot;
+      this.stale = slot;
+      return undefined;
     }
-    return { fresh: undefined, stale };
+    return undefined;
   }
 
   /**
@@ -151,11 +154,7 @@ export class ServerPool<C> implements SlotHome<C> {
       return;
     }
     const conn = slot.conn!;
-    const { maxUses } = ctx.options;
-    const reason: CloseReason | undefined = discard ? 'discarded'
-      : !ctx.driver.isOpen(conn) ? 'broken'
-        : ctx.phase !== 'open' ? ctx.stopReason
-          : slot.retireReason ?? (now >= slot.expiresAt ? 'ttl' : maxUses > 0 && slot.uses >= maxUses ? 'maxUses' : undefined);
+    const reason = discard ? 'discarded' : this.#mustGo(slot, conn, now);
     if (reason !== undefined) {
       closeSlot(ctx, slot, reason);
       ctx.listener.settled(this);
@@ -165,6 +164,17 @@ export class ServerPool<C> implements SlotHome<C> {
     slot.checkedAt = now;
     ctx.table.move(slot, 'ready');
     ctx.listener.settled(this);
+  }
+
+  /** Why a connection coming back from a lease must go, if it must. */
+  #mustGo(slot: Slot<C>, conn: C, now: number): CloseReason | undefined {
+    const { ctx } = this;
+    if (!ctx.driver.isOpen(conn)) return 'broken';
+    if (ctx.phase !== 'open') return ctx.stopReason;
+    if (slot.retireReason !== undefined) return slot.retireReason;
+    if (now >= slot.expiresAt) return 'ttl';
+    const { maxUses } = ctx.options;
+    return maxUses > 0 && slot.uses >= maxUses ? 'maxUses' : undefined;
   }
 
   /** Starts a piece of multiplexed work on a ready connection. */

@@ -1,39 +1,41 @@
-// A set of slots that keeps each slot's index in the slot itself (`pos` for the state
-// containers, `freePos` for the free set): add and delete are an array write and a swap,
+// A set of slots that keeps each slot's index in the slot itself (`slot.at[0]` for the state
+// containers, `slot.at[1]` for the free set): add and delete are an array write and a swap,
 // with no hashing, on the acquire/release hot path. A slot is in one state container at a
 // time, and at most in the free set besides.
 import type { Slot } from './slot.js';
 
-type IndexField = 'pos' | 'freePos';
+/** Which of a slot's indexes a set uses: 0 for the state containers, 1 for the free set. */
+export type IndexSlot = 0 | 1;
 
 export class SlotSet<C> {
   readonly #items: Slot<C>[] = [];
-  constructor(private readonly field: IndexField = 'pos') {}
+  constructor(private readonly field: IndexSlot = 0) {}
 
   get size(): number {
     return this.#items.length;
   }
 
   has(slot: Slot<C>): boolean {
-    const i = slot[this.field];
+    const i = slot.at[this.field]!;
     return i >= 0 && this.#items[i] === slot;
   }
 
   add(slot: Slot<C>): void {
-    slot[this.field] = this.#items.length;
+    slot.at[this.field] = this.#items.length;
     this.#items.push(slot);
   }
 
   delete(slot: Slot<C>): void {
     const items = this.#items;
-    const i = slot[this.field];
-    if (items[i] !== slot) return;
+    const field = this.field;
+    const i = slot.at[field]!;
+    if (i < 0 || items[i] !== slot) return;
     const last = items.pop()!;
     if (last !== slot) {
       items[i] = last;
-      last[this.field] = i;
+      last.at[field] = i;
     }
-    slot[this.field] = -1;
+    slot.at[field] = -1;
   }
 
   /** The most recently added slot (the free set's top: the most recently used connection). */

@@ -35,10 +35,12 @@ export interface SlotHome<C> {
 
 export class Slot<C> {
   state: SlotState = 'opening';
-  /** Index inside the container of its state (see slot-set.ts); -1 when in none. */
-  pos = -1;
-  /** Index inside the set of free connections (ready, no work, no fence); -1 when not free. */
-  freePos = -1;
+  /**
+   * Its indexes inside the sets that hold it (slot-set.ts): [0] the container of its state,
+   * [1] the set of free connections; -1 when in none. Kept in an array of small integers so
+   * that a set reads its own index without a keyed property access.
+   */
+  readonly at: number[] = [-1, -1];
   conn: C | undefined = undefined;
   /** Open cursors and feeds: long-lived work, packed onto few connections and fenced last. */
   get longLived(): number {
