@@ -1,12 +1,12 @@
 // The README's quick start, run as written against the embedded test server (the README
 // block between the quick-start markers must appear here line for line: test/docs checks it).
+// The test server takes RethinkDB's own port, 28015, which must be free.
 //
 //   npx tsx examples/quick-start.ts
 import { startTestServer } from 'async-repool/testing';
 
-const server = await startTestServer({ port: 0, users: { admin: '' } });
-// The quick start connects to 127.0.0.1:28015; the test server listens on a free port, and a
-// database `app` with a table `heroes` stands in for the user's.
+const server = await startTestServer({ port: 28015, users: { admin: '' } });
+// A database `app` with a table `heroes` stands in for the user's.
 {
   const { default: r } = await import('rethinkdb');
   const setup = await r.connect({ host: server.host, port: server.port });
@@ -14,14 +14,13 @@ const server = await startTestServer({ port: 0, users: { admin: '' } });
   await r.db('app').tableCreate('heroes').run(setup);
   await setup.close({ noreplyWait: false });
 }
-const port = server.port;
 
 // --- quick-start:begin ---
 import r from 'rethinkdb';
 import { AsyncConnectionPool } from 'async-repool';
 
 const pool = new AsyncConnectionPool(
-  { host: '127.0.0.1', port, db: 'app', user: 'admin', password: '' }, // given to the driver's connect()
+  { host: '127.0.0.1', port: 28015, db: 'app', user: 'admin', password: '' }, // given to the driver's connect()
   { poolSize: 3, connectionTtlMs: 3_600_000 },                                 // pool options, all optional
 );
 await pool.initPool();                    // opens minIdle connections; rejects if the first one cannot open

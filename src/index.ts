@@ -1,4 +1,8 @@
-// Public exports of `async-repool`.
+/**
+ * An async connection pool for RethinkDB: exclusive leases, multiplexed queries, cursors and
+ * resilient changefeeds, over the official `rethinkdb` driver or `rethinkdb-ts`.
+ * @module async-repool
+ */
 export { AsyncConnectionPool } from './facade/pool.js';
 export type { RunOptions } from './facade/pool.js';
 export type { AcquireOptions, ReleaseOptions, ReleasePoolOptions, QueryOptions, ChangesOptions } from './core/call-options.js';

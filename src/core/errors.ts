@@ -12,9 +12,11 @@ export interface ServerReport {
   readonly healthy: boolean;
   /** Its last failed connection attempt, if the last attempt failed. */
   readonly lastError: PoolConnectError | undefined;
-  /** Connections open or opening, leased, and being opened, at the time of the report. */
+  /** Connections counted against poolSize (opening + ready + leased), at the time of the report. */
   readonly size: number;
+  /** Of `size`, leased. */
   readonly leased: number;
+  /** Of `size`, being opened. */
   readonly opening: number;
 }
 

@@ -75,19 +75,44 @@ export interface PoolEvents {
     readonly stack: string;
   };
   /** The server is reachable again (first open connection after being unknown or down). */
-  healthy: { readonly server: string };
+  healthy: {
+    /** `host:port` of the server. */
+    readonly server: string;
+  };
   /** The server is known down: connects fail or time out, or it stopped answering queries. */
-  unhealthy: { readonly server: string; readonly error: PoolConnectError };
+  unhealthy: {
+    /** `host:port` of the server. */
+    readonly server: string;
+    /** Why it is down: the failed attempt, or the pings nobody answered. */
+    readonly error: PoolConnectError;
+  };
   /** A server is marked down (with `unhealthy`): no work is routed to it while others are up. */
-  serverDown: { readonly server: string; readonly error: PoolConnectError };
+  serverDown: {
+    /** `host:port` of the server. */
+    readonly server: string;
+    /** Why it is down. */
+    readonly error: PoolConnectError;
+  };
   /** A server that was down answered again: work is routed to it again. */
-  serverUp: { readonly server: string };
+  serverUp: {
+    /** `host:port` of the server. */
+    readonly server: string;
+  };
   /** Discovery found a new server: it gets its own sub-pool of `poolSize` connections. */
-  serverAdded: { readonly server: string };
+  serverAdded: {
+    /** `host:port` of the new server. */
+    readonly server: string;
+  };
   /** A server is being removed (discovery no longer lists it): its connections retire (reason `removed`). */
-  serverRemoved: { readonly server: string };
+  serverRemoved: {
+    /** `host:port` of the server removed. */
+    readonly server: string;
+  };
   /** A discovery round failed or was cut short; the list of servers is kept as it was. */
-  discoveryError: { readonly error: unknown };
+  discoveryError: {
+    /** What the `server_status` read threw, or why the round was cut short. */
+    readonly error: unknown;
+  };
   /**
    * A changefeed from `pool.changes()` lost its connection or server and was resumed on
    * another one. Changes made during the gap are not replayed (RethinkDB has no resume token).

@@ -3,7 +3,7 @@
 import { PoolEmitter, type PoolEvents, type PoolListener } from '../core/events.js';
 
 export class PoolEventSource {
-  /** Where the pool's notifier emits. */
+  /** Where the pool's notifier emits. @internal */
   protected readonly emitter = new PoolEmitter();
 
   /**

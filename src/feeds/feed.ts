@@ -18,6 +18,7 @@ import { Converge } from './converge.js';
 
 /** Yielded with `markers: true`: a feed resumed (rows re-sent follow), and the re-sent rows ended. */
 export interface FeedMarker {
+  /** `resumed`: the feed runs again after a loss; `ready`: the rows re-sent after it ended. */
   readonly state: 'resumed' | 'ready';
 }
 
@@ -36,6 +37,10 @@ export interface FeedSettings {
 
 type Link = { cursor: { next(): Promise<unknown> }; link: CursorLink<unknown> };
 
+/**
+ * A changefeed from `pool.changes()`: `for await (const change of feed)`, `feed.close()`, or
+ * `await using feed = pool.changes(...)`. See {@link AsyncConnectionPool.changes}.
+ */
 export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposable {
   #current: Link | undefined = undefined;
   #closed = false;
@@ -81,10 +86,12 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
     return { done: true, value: undefined as T };
   }
 
+  /** The feed itself: it is its own iterator (one reader at a time). */
   [Symbol.asyncIterator](): this {
     return this;
   }
 
+  /** `await using feed = pool.changes(...)`: closed at the end of the block. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }

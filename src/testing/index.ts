@@ -1,5 +1,8 @@
-// Public entry of `async-repool/testing`: the embedded RethinkDB-protocol test server and
-// the fault proxy, for testing pools and the code that uses them.
+/**
+ * The test kit: an embedded server that speaks RethinkDB's wire protocol to the real drivers,
+ * a fault proxy, a test cluster and a fake clock, for testing pools and the code that uses them.
+ * @module async-repool/testing
+ */
 export { startTestServer } from './server/server.js';
 export type { RestartOptions, TestServer, TestServerMode, TestServerStats } from './server/handle.js';
 export type { TestServerOptions } from './server/options.js';
