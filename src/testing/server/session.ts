@@ -17,6 +17,8 @@ export type Evaluator = (query: StartQuery, ctx: EvalContext) => QueryResult;
 export interface QueryCounters {
   /** Query frames handled (answered, or run silently under noreply). */
   queries: number;
+  /** Changefeeds open now, on every connection. */
+  feeds: number;
 }
 
 const STOPPED = `{"t":${ResponseType.SUCCESS_SEQUENCE},"r":[],"n":[]}`;
@@ -62,7 +64,7 @@ export class Session {
     /** Replaceable so tests can make the evaluator fail in ways a client cannot. */
     private readonly evaluate: Evaluator = runQuery,
   ) {
-    this.feeds = new FeedCursors((token, body) => this.send(encodeFrame(token, body)));
+    this.feeds = new FeedCursors((token, body) => this.send(encodeFrame(token, body)), counters);
   }
 
   /** Handles one query frame; never throws. */

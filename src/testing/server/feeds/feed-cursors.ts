@@ -38,6 +38,8 @@ export class FeedCursors {
   constructor(
     /** Sends a response body on a token, later (the session frames it). */
     private readonly send: (token: number, body: string) => void,
+    /** The server's count of open feeds. */
+    private readonly counters: { feeds: number },
   ) {}
 
   has(token: number): boolean {
@@ -53,6 +55,7 @@ export class FeedCursors {
     const feed = new Feed(spec);
     const entry: OpenFeed = { token, feed, waiting: 0, timer: undefined, scheduled: false, midBatch: false, closed: false };
     this.open.set(token, entry);
+    this.counters.feeds++;
     feed.onReady = () => this.wake(entry);
     return this.batch(entry, FIRST_BATCH_BYTES, extra);
   }
@@ -83,6 +86,8 @@ export class FeedCursors {
   }
 
   private close(entry: OpenFeed): void {
+    if (entry.closed) return;
+    this.counters.feeds--;
     entry.closed = true;
     entry.waiting = 0;
     if (entry.timer !== undefined) clearTimeout(entry.timer);

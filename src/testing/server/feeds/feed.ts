@@ -8,7 +8,7 @@ import type { FeedSpec } from '../reql/feed-spec.js';
 import { ResponseNote } from '../protocol.js';
 import { canonicalKey, type Doc, type TableObserver } from '../store.js';
 import { ChangeQueue } from './change-queue.js';
-import { changeItem, initialItem, overflowItem, stateItem, type ItemOptions } from './items.js';
+import { changeItem, initialItem, overflowItem, stateItem, type Change, type ItemOptions } from './items.js';
 import { LimitSet } from './limit-set.js';
 
 /** A batch's items, each as JSON text. */
@@ -24,6 +24,11 @@ export class Feed implements TableObserver {
   /** Items due before any change; `next` is the first not yet read. */
   private prelude: object[] = [];
   private next = 0;
+  /**
+   * Where a batch must end in the prelude: the real server sends a table feed's initial
+   * rows as a stream of their own, and `ready` (and the changes) only in a later batch.
+   */
+  private preludeBreak = -1;
   private readonly queue: ChangeQueue;
   private readonly limitSet: LimitSet | undefined;
   /** A squashed limit feed: the set differs from what the client saw. */
@@ -61,6 +66,7 @@ export class Feed implements TableObserver {
           if (row !== null) out.push(initialItem(row, items, i));
         });
       }
+      if (spec.kind === 'range') this.preludeBreak = out.length;
     }
     if (o.includeStates) out.push(stateItem('ready', items));
     return out;
@@ -120,26 +126,31 @@ export class Feed implements TableObserver {
     if (skipped > 0) return { items: [JSON.stringify(overflowItem(skipped))] };
     const out: string[] = [];
     let bytes = 0;
-    const room = (): boolean => out.length === 0 || bytes < budget;
-    while (this.next < this.prelude.length && room()) {
-      const text = JSON.stringify(this.prelude[this.next++]);
+    const push = (item: object): void => {
+      const text = JSON.stringify(item);
       out.push(text);
       bytes += text.length + 1;
+    };
+    const room = (): boolean => out.length === 0 || bytes < budget;
+    const start = this.next;
+    while (this.next < this.prelude.length) {
+      if (out.length > 0 && (bytes >= budget || this.next === this.preludeBreak)) break;
+      push(this.prelude[this.next++] as object);
     }
-    if (this.next >= this.prelude.length && this.prelude.length > 0) {
+    const reachedBreak = this.preludeBreak > start && this.next === this.preludeBreak;
+    if (this.next >= this.prelude.length) {
       this.prelude = [];
       this.next = 0;
+      this.preludeBreak = -1;
     }
+    if (this.prelude.length > 0 || reachedBreak) return { items: out };
     if (this.limitPending && room()) {
       this.limitPending = false;
       for (const c of (this.limitSet as LimitSet).drain()) this.queue.add(c);
     }
     while (this.queue.size > 0 && room()) {
-      const item = changeItem(this.queue.shift() as NonNullable<ReturnType<ChangeQueue['shift']>>, this.items);
-      if (item === undefined) continue;
-      const text = JSON.stringify(item);
-      out.push(text);
-      bytes += text.length + 1;
+      const item = changeItem(this.queue.shift() as Change, this.items);
+      if (item !== undefined) push(item);
     }
     return { items: out };
   }
