@@ -147,3 +147,13 @@ test('dropping the table ends a waiting feed with OP_FAILED "Changefeed aborted 
   assert.equal((await client.ask(later, '[2]')).t, 16, 'an ended feed is gone from the stream cache');
   assert.equal(server.stats().feeds, openBefore, 'ended feeds no longer count as open');
 });
+
+test('a feed run with noreply is never started', async () => {
+  await table('fr6');
+  const before = server.stats().feeds;
+  const feed = ++token;
+  client.send(feed, `[1,[152,[${T('fr6')}]],{"noreply":true}]`);
+  await roundTrip();
+  assert.deepEqual(bodies(feed), []);
+  assert.equal(server.stats().feeds, before);
+});

@@ -75,6 +75,21 @@ test('restart() and stop() close feeds with their connections; data and new feed
   await conn.close();
 });
 
+test('a squash window open when the server stops leaves no timer behind', async () => {
+  const timers = (): number => process.getActiveResourcesInfo().filter((x) => x === 'Timeout').length;
+  const conn = await r.connect({ host: server.host, port: server.port });
+  conn.on('error', () => {});
+  const feed: OfficialFeed = await R.table('life').changes({ squash: 3600 }).run(conn);
+  const before = timers();
+  const ended = feed.next().then(() => assert.fail('the feed must end'), (err: Error) => err);
+  while (timers() === before) await new Promise((resolve) => setImmediate(resolve)); // the window opened
+  await server.stop();
+  assert.match((await ended).message, /Connection is closed/);
+  assert.equal(timers(), before);
+  await server.start();
+  await conn.close({ noreplyWait: false }).catch(() => {});
+});
+
 test('pause() holds a feed\'s answer; resume() sends it', async () => {
   const conn = await r.connect({ host: server.host, port: server.port });
   const writer = await r.connect({ host: server.host, port: server.port });

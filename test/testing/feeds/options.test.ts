@@ -75,6 +75,20 @@ test('squash: a long window ends early once the queue passes half of changefeed_
   await feed.close();
 });
 
+test('a squashed orderBy.limit feed sends what changed in the set since the client last read', async () => {
+  await live.table('op_limit', [{ id: 1 }, { id: 2 }, { id: 3 }]);
+  const feed = await live.tsFeed(TS.table('op_limit').orderBy({ index: 'id' }).limit(2).changes({ squash: true }));
+  await live.write(R.table('op_limit').get(1).update({ v: 1 }));
+  await live.write(R.table('op_limit').get(1).update({ v: 2 }));
+  await live.write(R.table('op_limit').get(2).delete()); // 3 comes in
+  await live.write(R.table('op_limit').insert({ id: 0 })); // comes in first, pushes 3 out again
+  assert.deepEqual(await take(feed, 2), [
+    { new_val: { id: 1, v: 2 }, old_val: { id: 1 } },
+    { new_val: { id: 0 }, old_val: { id: 2 } },
+  ]);
+  await feed.close();
+});
+
 test('includeOffsets only on orderBy.limit feeds, as on the real server', async () => {
   await live.table('op_offsets', [{ id: 1 }]);
   assert.equal((await refusal(R.table('op_offsets').changes({ includeOffsets: true }))).msg,

@@ -84,3 +84,11 @@ test('a dropped table rejects the loop with the real server\'s OP_FAILED error',
   assert.equal(err.name, 'ReqlOpFailedError');
   assert.match(err.message, /^Changefeed aborted \(unavailable\)/);
 });
+
+test('rethinkdb-ts\'s discovery feed on server_status: its rows between the states, then no change', async () => {
+  const feed = await live.tsFeed(TS.db('rethinkdb').table('server_status').changes({ includeInitial: true, includeStates: true }));
+  const [initializing, row, ready] = await collect(feed, 3) as Array<{ state?: string; new_val?: { name: string } }>;
+  assert.deepEqual([initializing, ready], [{ state: 'initializing' }, { state: 'ready' }]);
+  assert.equal(row?.new_val?.name, live.server.name);
+  await feed.close();
+});

@@ -107,7 +107,6 @@ export class FeedCursors {
         entry.timer = undefined;
         this.flush(entry);
       }, squash * 1000);
-      entry.timer.unref();
       return false;
     }
     return entry.feed.ready;
