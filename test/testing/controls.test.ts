@@ -156,13 +156,13 @@ test('stop closes everything, is idempotent, and leaves no handle behind', async
 
 test('stats counts open connections, completed handshakes and served queries', () =>
   withServer(async (server) => {
-    assert.deepEqual(server.stats(), { connections: 0, handshakes: 0, queries: 0, ignoredHandshakes: 0, ignoredQueries: 0 });
+    assert.deepEqual(server.stats(), { connections: 0, handshakes: 0, queries: 0, ignoredHandshakes: 0, ignoredQueries: 0, feeds: 0 });
     const a = await r.connect({ host: '127.0.0.1', port: server.port });
     const b = await rts.connect({ host: '127.0.0.1', port: server.port });
     await r.expr(1).run(a);
     await r.expr(2).run(a);
     await rts.expr(3).run(b);
-    assert.deepEqual(server.stats(), { connections: 2, handshakes: 2, queries: 3, ignoredHandshakes: 0, ignoredQueries: 0 });
+    assert.deepEqual(server.stats(), { connections: 2, handshakes: 2, queries: 3, ignoredHandshakes: 0, ignoredQueries: 0, feeds: 0 });
     await a.close({ noreplyWait: false });
     await b.close();
     await eventually(() => server.stats().connections === 0, 'connections back to 0');

@@ -244,7 +244,7 @@ test('session: an evaluator bug becomes RUNTIME_ERROR INTERNAL, silent under nor
     servers: () => [],
   };
   const sent: string[] = [];
-  const counters = { queries: 0 };
+  const counters = { queries: 0, feeds: 0 };
   const failing = new Session(ctx, (b) => sent.push(b.subarray(12).toString()), counters, () => {
     throw new TypeError('boom');
   });
@@ -268,7 +268,7 @@ test('session: an evaluator bug becomes RUNTIME_ERROR INTERNAL, silent under nor
 test('session: stream batches are 125 rows, then 500, t 3 until the last (t 2)', () => {
   const ctx = { store: new Store(), self: { id: 'i', name: 'n', host: 'h', port: 1, pid: 1, timeStarted: 0 }, servers: () => [] };
   const sent: Array<{ t: number; r: unknown[]; n: unknown[]; p?: unknown }> = [];
-  const session = new Session(ctx, (b) => sent.push(JSON.parse(b.subarray(12).toString())), { queries: 0 }, () => ({
+  const session = new Session(ctx, (b) => sent.push(JSON.parse(b.subarray(12).toString())), { queries: 0, feeds: 0 }, () => ({
     kind: 'stream', rows: range(1125),
   }));
   session.handleFrame(1, Buffer.from('[1,1,{"profile":true}]'));

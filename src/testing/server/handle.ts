@@ -39,6 +39,11 @@ export interface TestServerStats {
   readonly ignoredHandshakes: number;
   /** Query frames read and never answered because the server was a zombie. */
   readonly ignoredQueries: number;
+  /**
+   * Changefeeds open now: started and not yet stopped (STOP), ended (their table dropped)
+   * or closed with their connection.
+   */
+  readonly feeds: number;
 }
 
 /** A running test server, as {@link startTestServer} resolves it. */

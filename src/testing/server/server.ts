@@ -26,7 +26,7 @@ class RunningTestServer implements TestServer {
   /** Set while listening: what queries evaluate against; undefined turns new sockets away. */
   private ctx: EvalContext | undefined;
   private readonly controls = new ConnectionControls();
-  private readonly counters: ServerCounters = { handshakes: 0, queries: 0, ignoredHandshakes: 0, ignoredQueries: 0 };
+  private readonly counters: ServerCounters = { handshakes: 0, queries: 0, ignoredHandshakes: 0, ignoredQueries: 0, feeds: 0 };
   private readonly users: UserDirectory;
   /** rethinkdb.users rows: names, and whether a password is set. */
   private readonly userRows: readonly UserDescriptor[];
@@ -133,8 +133,8 @@ class RunningTestServer implements TestServer {
   }
 
   stats(): TestServerStats {
-    const { handshakes, queries, ignoredHandshakes, ignoredQueries } = this.counters;
-    return { connections: this.controls.connections.size, handshakes, queries, ignoredHandshakes, ignoredQueries };
+    const { handshakes, queries, ignoredHandshakes, ignoredQueries, feeds } = this.counters;
+    return { connections: this.controls.connections.size, handshakes, queries, ignoredHandshakes, ignoredQueries, feeds };
   }
 
   private async closeListener(): Promise<void> {

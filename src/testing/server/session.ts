@@ -3,6 +3,7 @@
 // Nothing a client sends may throw out of here: a bad query gets an error frame, a bug in the
 // evaluator gets RUNTIME_ERROR INTERNAL.
 import { CursorCache } from './cursors.js';
+import { FeedCursors } from './feeds/feed-cursors.js';
 import { encodeFrame } from './framing.js';
 import { ErrorType, QueryType, ResponseType } from './protocol.js';
 import { clientError, errorResponse, ReqlError, runtimeError } from './reql/errors.js';
@@ -16,6 +17,8 @@ export type Evaluator = (query: StartQuery, ctx: EvalContext) => QueryResult;
 export interface QueryCounters {
   /** Query frames handled (answered, or run silently under noreply). */
   queries: number;
+  /** Changefeeds open now, on every connection. */
+  feeds: number;
 }
 
 const STOPPED = `{"t":${ResponseType.SUCCESS_SEQUENCE},"r":[],"n":[]}`;
@@ -51,6 +54,7 @@ function internalError(err: unknown): string {
 
 export class Session {
   private readonly cursors = new CursorCache();
+  private readonly feeds: FeedCursors;
   private serverInfo: string | undefined;
 
   constructor(
@@ -59,7 +63,9 @@ export class Session {
     private readonly counters: QueryCounters,
     /** Replaceable so tests can make the evaluator fail in ways a client cannot. */
     private readonly evaluate: Evaluator = runQuery,
-  ) {}
+  ) {
+    this.feeds = new FeedCursors((token, body) => this.send(encodeFrame(token, body)), counters);
+  }
 
   /** Handles one query frame; never throws. */
   handleFrame(token: number, body: Buffer): void {
@@ -73,9 +79,10 @@ export class Session {
     if (answer !== undefined) this.send(encodeFrame(token, answer));
   }
 
-  /** Drops every open stream (the client went away). */
+  /** Drops every open stream and feed (the client went away). */
   close(): void {
     this.cursors.clear();
+    this.feeds.closeAll();
   }
 
   /** The response body for one query, or undefined when nothing must be sent (noreply). */
@@ -100,8 +107,11 @@ export class Session {
         if (query.length < 2) return parseError('Expected a term in a START query, but found none.');
         return this.start(token, term, (optargs ?? NO_OPTARGS) as Record<string, unknown>);
       case QueryType.CONTINUE:
+        // A feed with nothing to send answers later, through `send`.
+        if (this.feeds.has(token)) return this.feeds.continue(token);
         return this.cursors.continue(token) ?? this.notInCache(token);
       case QueryType.STOP:
+        if (this.feeds.has(token)) return this.feeds.stop(token);
         return this.cursors.stop(token) ? STOPPED : this.notInCache(token);
       case QueryType.NOREPLY_WAIT:
         // Queries run to completion synchronously, so every earlier noreply query is done.
@@ -119,7 +129,9 @@ export class Session {
 
   private start(token: number, term: unknown, optargs: Record<string, unknown>): string | undefined {
     const noreply = isTrue(optargs.noreply);
-    if (this.cursors.has(token)) return noreply ? undefined : errorResponse(clientError(`ERROR: duplicate token ${token}`));
+    if (this.cursors.has(token) || this.feeds.has(token)) {
+      return noreply ? undefined : errorResponse(clientError(`ERROR: duplicate token ${token}`));
+    }
     let result: QueryResult;
     try {
       result = this.evaluate({ term, optargs }, this.ctx);
@@ -130,6 +142,7 @@ export class Session {
     if (noreply) return undefined;
     const profile = isTrue(optargs.profile) ? PROFILE : '';
     if (result.kind === 'stream') return this.cursors.start(token, result.rows, profile);
+    if (result.kind === 'feed') return this.feeds.start(token, result.feed, profile);
     const value = JSON.stringify(result.value) ?? 'null';
     return profile === ''
       ? `{"t":${ResponseType.SUCCESS_ATOM},"r":[${value}]}`

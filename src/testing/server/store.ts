@@ -49,6 +49,17 @@ export function canonicalKey(key: unknown): string {
   }
 }
 
+/**
+ * Someone told of every row written to a table (a changefeed). Called synchronously inside
+ * the write, once per row, in the order the rows are written; it must not throw.
+ */
+export interface TableObserver {
+  /** A row changed: `oldDoc` is null for an insert, `newDoc` null for a delete. */
+  change(oldDoc: Doc | null, newDoc: Doc | null): void;
+  /** The table was dropped (alone or with its database): no change will ever come. */
+  dropped(): void;
+}
+
 export class Table {
   readonly id = randomUUID();
   readonly indexes = new Map<string, IndexInfo>();
@@ -59,6 +70,8 @@ export class Table {
   private scanSnapshot: readonly Doc[] | undefined;
   /** Bumped on every write: caches derived from the rows (index keys) check it. */
   private version = 0;
+  private readonly observers = new Set<TableObserver>();
+  private isDropped = false;
 
   constructor(
     readonly db: string,
@@ -107,22 +120,49 @@ export class Table {
   /** Stores `doc` (copied, sorted, frozen) under its primary key; returns the stored form. */
   put(doc: DatumObject): Doc {
     const stored = canonicalFrozen(doc) as Doc;
+    const key = canonicalKey(stored[this.primaryKey]);
+    const old = this.docs.get(key) ?? null;
     // Replacing an existing key keeps its place in the Map (insertion order).
-    this.docs.set(canonicalKey(stored[this.primaryKey]), stored);
-    this.changed();
+    this.docs.set(key, stored);
+    this.changed(old, stored);
     return stored;
   }
 
   delete(key: unknown): boolean {
-    const removed = this.docs.delete(canonicalKey(key));
-    if (removed) this.changed();
-    return removed;
+    const k = canonicalKey(key);
+    const old = this.docs.get(k);
+    if (old === undefined) return false;
+    this.docs.delete(k);
+    this.changed(old, null);
+    return true;
   }
 
-  private changed(): void {
+  /** Tells `observer` of every later write, until the returned function is called. */
+  watch(observer: TableObserver): () => void {
+    if (this.isDropped) {
+      observer.dropped();
+      return () => {};
+    }
+    this.observers.add(observer);
+    return () => {
+      this.observers.delete(observer);
+    };
+  }
+
+  /** @internal The store removed this table: observers are told once, then forgotten. */
+  drop(): void {
+    if (this.isDropped) return;
+    this.isDropped = true;
+    const observers = [...this.observers];
+    this.observers.clear();
+    for (const o of observers) o.dropped();
+  }
+
+  private changed(oldDoc: Doc | null, newDoc: Doc | null): void {
     this.snapshot = undefined;
     this.scanSnapshot = undefined;
     this.version++;
+    for (const o of this.observers) o.change(oldDoc, newDoc);
   }
 }
 
@@ -199,7 +239,10 @@ export class Store {
   /** @internal Removes a database and its tables; returns it, or undefined if there was none. */
   dropDb(name: string): Database | undefined {
     const db = this.dbs.get(name);
-    if (db !== undefined) this.dbs.delete(name);
+    if (db !== undefined) {
+      this.dbs.delete(name);
+      for (const t of db.tables.values()) t.drop();
+    }
     return db;
   }
 
@@ -231,7 +274,10 @@ export class Store {
   dropTable(db: string, name: string): Table | undefined {
     const d = this.dbs.get(db);
     const t = d?.tables.get(name);
-    if (t !== undefined) d?.tables.delete(name);
+    if (t !== undefined) {
+      d?.tables.delete(name);
+      t.drop();
+    }
     return t;
   }
 }

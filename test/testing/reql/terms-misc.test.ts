@@ -140,7 +140,8 @@ test('unsupported terms name themselves; global optargs; depth cap; only ReqlErr
   assert.deepEqual(wire(h.fail([11, ['1+1']])),
     { t: 18, e: 3000000, r: 'Term JAVASCRIPT is not supported by the async-repool test server: it has no JavaScript '
       + 'engine, so r.js() cannot run (compute the value in ReQL or in the application).', b: [] });
-  assert.equal(h.fail([152, [[173, [1]]]]).message, 'Term CHANGES is not supported by the async-repool test server.');
+  assert.equal(h.fail([166, [[15, ['nope']], [159, [0, 0]]], { index: 'g' }]).message,
+    'Term GET_INTERSECTING is not supported by the async-repool test server.');
   assert.deepEqual(wire(h.fail(1, { bogus: true })),
     { t: 17, e: undefined, r: 'Unrecognized global optional argument `bogus`.', b: [] });
   const known = { db: 'test', noreply: false, profile: false, durability: 'soft', read_mode: 'outdated', array_limit: 5,

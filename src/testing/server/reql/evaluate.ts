@@ -11,6 +11,7 @@ import type { Store } from '../store.js';
 import { checkRuntimeArity } from './arity.js';
 import { isObject, setField, sortedObject, type DatumObject } from './datum.js';
 import { logicError, ReqlError, type Frame } from './errors.js';
+import { FeedVal, termOnFeed } from './feed-spec.js';
 import type { EvalContext } from './types.js';
 import { asArray, asDatum, asSeq, isSequence } from './convert.js';
 import { fieldValue } from './field.js';
@@ -267,6 +268,7 @@ export function evalTerm(term: unknown, scope: Scope, env: Env, flags = 0): unkn
   if (args.length > 0 && !NOT_GROUPED.has(type)) {
     const v0 = call.arg(0);
     if (v0 instanceof GroupedVal) return perGroup(v0, type, args, optargs, scope, env, flags, handler);
+    if (v0 instanceof FeedVal) throw termOnFeed(type);
   }
   return handler(call);
 }

@@ -3,6 +3,7 @@
 import type { Handler } from './evaluate.js';
 import { aggregateTerms } from './terms-aggregate.js';
 import { arrayTerms } from './terms-array.js';
+import { changesTerms } from './terms-changes.js';
 import { controlTerms } from './terms-control.js';
 import { dbTerms } from './terms-db.js';
 import { indexTerms } from './terms-index.js';
@@ -18,5 +19,5 @@ import { writeTerms } from './terms-write.js';
 
 export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   ...controlTerms, ...dbTerms, ...indexTerms, ...seqTerms, ...aggregateTerms, ...orderTerms, ...objectTerms,
-  ...arrayTerms, ...joinTerms, ...mathTerms, ...stringTerms, ...timeTerms, ...typeTerms, ...writeTerms,
+  ...arrayTerms, ...changesTerms, ...joinTerms, ...mathTerms, ...stringTerms, ...timeTerms, ...typeTerms, ...writeTerms,
 ]);

@@ -8,6 +8,7 @@ import { asInt, asString } from './convert.js';
 import { compareDatums, MAXVAL, MINVAL } from './datum.js';
 import { compileError, logicError, ReqlError, runtimeError } from './errors.js';
 import { evalTerm, withFrames, type Env, type Handler } from './evaluate.js';
+import { FeedVal } from './feed-spec.js';
 import { HANDLERS } from './handlers.js';
 import type { EvalContext, QueryResult, StartQuery } from './types.js';
 import {
@@ -59,6 +60,7 @@ function checkOutput(v: unknown): unknown {
 function toResult(v: unknown): QueryResult {
   if (!(v instanceof Special)) return { kind: 'atom', value: v === undefined ? null : checkOutput(v) };
   if (v instanceof SingleSelectionVal) return { kind: 'atom', value: v.row };
+  if (v instanceof FeedVal) return { kind: 'feed', feed: v.spec };
   if (v instanceof SelectionVal) {
     const rows = v.rows.all();
     return v.isArray ? { kind: 'atom', value: checkOutput(rows) } : { kind: 'stream', rows: checkOutput(rows) as unknown[] };

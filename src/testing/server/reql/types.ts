@@ -2,6 +2,7 @@
 // evaluator. The session parses frames and calls runQuery(); the evaluator never sees a
 // socket, and the session never looks inside a term.
 import type { Store } from '../store.js';
+import type { FeedSpec } from './feed-spec.js';
 
 /** One server of the (possibly one-node) test cluster, as the system tables describe it. */
 export interface ServerDescriptor {
@@ -48,9 +49,11 @@ export interface StartQuery {
 }
 
 /**
- * What a query produced: a single value (answered SUCCESS_ATOM) or a stream of rows
- * (answered in batches: SUCCESS_PARTIAL while more remain, then SUCCESS_SEQUENCE).
+ * What a query produced: a single value (answered SUCCESS_ATOM), a stream of rows
+ * (answered in batches: SUCCESS_PARTIAL while more remain, then SUCCESS_SEQUENCE), or a
+ * changefeed (SUCCESS_PARTIAL batches as changes happen, until STOP).
  */
 export type QueryResult =
   | { readonly kind: 'atom'; readonly value: unknown }
-  | { readonly kind: 'stream'; readonly rows: readonly unknown[] };
+  | { readonly kind: 'stream'; readonly rows: readonly unknown[] }
+  | { readonly kind: 'feed'; readonly feed: FeedSpec };
