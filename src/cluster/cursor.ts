@@ -80,8 +80,14 @@ export async function openCursor<C, K extends object>(
   // watched: the cursor's own calls end its hold instead (see pooledCursor).
   link.watched = token !== undefined && driver.nextToken!(conn) !== token;
   if (token !== undefined && !link.watched) driver.watchQuery?.(conn, token, noop);
+  // Open means answered: the server has the query (a feed is live) and the first batch came.
+  const answered = opening.then(async (c) => {
+    const first = c !== null && typeof c === 'object' ? driver.answered(c) : undefined;
+    if (first !== undefined) await first;
+    return c;
+  });
   try {
-    cursor = await (timeoutMs > 0 ? withDeadline(clock, opening, timeoutMs, 'cursor()', (late) => closeQuietly(late)) : opening);
+    cursor = await (timeoutMs > 0 ? withDeadline(clock, answered, timeoutMs, 'cursor()', (late) => closeQuietly(late)) : answered);
   } catch (error) {
     const late = error instanceof Error && error.name === 'DeadlineError';
     if (late && token !== undefined) driver.stopQuery(conn, token);

@@ -91,6 +91,11 @@ export interface DriverHooks<C> {
   partialFrame(conn: C): number;
   /** The optargs of a `changes()` query, if `query` is one this driver built. */
   feed(query: unknown): FeedInfo | undefined;
+  /**
+   * Settles when the server has answered a cursor's first batch (rethinkdb-ts hands a cursor
+   * out before that: a feed is live on the server only once it has).
+   */
+  answered(cursor: object): Promise<unknown> | undefined;
 }
 
 /** Where a built-in connector keeps its hooks. */

@@ -27,6 +27,7 @@ export interface Driver<C> {
   socket(conn: C): SocketLike | undefined;
   partialFrame(conn: C): number;
   feed(query: unknown): FeedInfo | undefined;
+  answered(cursor: object): Promise<unknown> | undefined;
 }
 
 function noop(): void {}
@@ -59,5 +60,6 @@ export function toDriver<C>(connector: Connector<C, unknown>): Driver<C> {
     socket: hooks ? hooks.socket : () => undefined,
     partialFrame: hooks ? hooks.partialFrame : () => 0,
     feed: hooks ? hooks.feed : () => undefined,
+    answered: hooks ? hooks.answered : () => undefined,
   };
 }

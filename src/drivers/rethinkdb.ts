@@ -71,6 +71,8 @@ const hooks: DriverHooks<Connection> = {
   socket: (conn) => tcp(conn).rawSocket ?? undefined,
   partialFrame: (conn) => (conn as unknown as { buffer?: Buffer }).buffer?.length ?? 0,
   feed: feedOf,
+  // run() resolves with a cursor once the first batch came.
+  answered: () => undefined,
 };
 
 /** The term type of CHANGES (proto-def.js). */
