@@ -7,6 +7,7 @@ const TIMEOUT_MS = 60_000;
 const examples = [
   { name: 'quick-start', args: ['examples/quick-start.ts'] },
   { name: 'http-service', args: ['examples/http-service.ts', '--self-test'] },
+  { name: 'changefeed', args: ['examples/changefeed.ts', '--self-test'] },
   { name: 'worker', args: ['examples/worker.ts', '--self-test'] },
   { name: 'otel-metrics', args: ['examples/otel-metrics.ts', '--self-test'] },
   { name: 'user-code.test', args: ['--test', 'examples/user-code.test.ts'] },

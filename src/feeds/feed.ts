@@ -54,6 +54,10 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
   #reading: Promise<IteratorResult<T>> = Promise.resolve({ done: false, value: undefined as T });
   #wake: (() => void) | undefined = undefined;
   #opened: Promise<void>;
+  /** Settles when the feed ends: a read waiting on the driver stops waiting (the official
+   * driver drops a pending next() when its cursor is closed, without settling it). */
+  readonly #ended: Promise<typeof ENDED>;
+  #endNow: () => void = () => undefined;
 
   /** @param onEnd called once when the feed ends (closed, failed, or the pool released). */
   constructor(
@@ -65,6 +69,7 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
     private readonly onEnd: (feed: Feed<T>) => void,
   ) {
     this.#converge = settings.converge ? new Converge(settings.primaryKey) : undefined;
+    this.#ended = new Promise((resolve) => (this.#endNow = () => resolve(ENDED)));
     // Opened at once, so that changes made after the call are not missed. A first attempt
     // that fails for want of a connection is retried like a resume.
     this.#opened = this.#connect(undefined).catch((error: unknown) => {
@@ -114,6 +119,7 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
     if (this.#closed) return;
     this.#closed = true;
     this.#wake?.();
+    this.#endNow();
     this.onEnd(this);
   }
 
@@ -147,7 +153,10 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
       }
       let item: unknown;
       try {
-        item = await current.cursor.next();
+        const reading = current.cursor.next();
+        reading.catch(noop); // a read the feed stopped waiting for may still fail later
+        item = await Promise.race([reading, this.#ended]);
+        if (item === ENDED) continue;
       } catch (raw) {
         if (this.#closed) continue;
         const error = current.link.hidden() ?? current.link.map(raw);
@@ -252,6 +261,9 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
 }
 
 const NOTHING = Symbol('nothing');
+const ENDED = Symbol('ended');
+
+function noop(): void {}
 
 /**
  * Failures a feed resumes after: its connection or server was lost, or no connection could
