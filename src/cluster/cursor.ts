@@ -83,7 +83,12 @@ export async function openCursor<C, K extends object>(
   // Open means answered: the server has the query (a feed is live) and the first batch came.
   const answered = opening.then(async (c) => {
     const first = c !== null && typeof c === 'object' ? driver.answered(c) : undefined;
-    if (first !== undefined) await first;
+    if (first !== undefined) {
+      await first;
+      // rethinkdb-ts keeps the first batch's failure in the cursor: it is the opening's failure.
+      const failure = driver.hiddenCursorError(c as object);
+      if (failure !== undefined) throw failure;
+    }
     return c;
   });
   try {
@@ -145,7 +150,7 @@ export function pooledCursor<C, K extends object>(cursor: K, link: CursorLink<C>
       },
       (error: unknown) => {
         if (!native) link.end(false);
-        throw link.map(error);
+        throw link.hidden() ?? link.map(error);
       },
     ) as T;
   };
@@ -219,7 +224,7 @@ function iterate<C>(it: AsyncIterator<unknown>, link: CursorLink<C>, close: () =
       },
       (error: unknown) => {
         if (!native) link.end(false);
-        throw link.map(error);
+        throw link.hidden() ?? link.map(error);
       },
     ),
     return: async (value?: unknown) => {
