@@ -151,10 +151,10 @@ async function main(): Promise<void> {
     console.log(`\n${md}\n`);
 
     mkdirSync(dirname(values.out), { recursive: true });
-    writeFileSync(`${values.out}.md`, md + '\n');
-    writeFileSync(`${values.out}.json`, JSON.stringify({
+    writeFileSync(`${values.out}.md`, `${md}\n`);
+    writeFileSync(`${values.out}.json`, `${JSON.stringify({
       command, machine, loadAverage: { start: loadAtStart, end: load() }, server: where, poolSize, durationMs, warmupMs, rounds, workload: 'point-get', cells, checks,
-    }, null, 2) + '\n');
+    }, null, 2)}\n`);
     console.error(`wrote ${values.out}.md and ${values.out}.json`);
   } finally {
     for (const s of open.values()) await s.close().catch(() => {});

@@ -105,9 +105,10 @@ process.once('SIGTERM', () => void shutdown());
 if (process.argv.includes('--self-test')) {
   const get = async (path: string) => {
     const res = await fetch(base + path);
-    return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as any };
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Record<string, unknown> };
   };
-  assert.deepEqual((await get('/heroes')).body.map((h: { name: string }) => h.name), ['Iron Man', 'Storm', 'Thor']);
+  const list = (await get('/heroes')).body as unknown as { name: string }[];
+  assert.deepEqual(list.map((h) => h.name), ['Iron Man', 'Storm', 'Thor']);
   const created = await fetch(`${base}/heroes`, { method: 'POST', body: JSON.stringify({ name: 'Wasp' }) });
   assert.equal(created.status, 200);
   assert.deepEqual(await get('/heroes/count'), { status: 200, retryAfter: null, body: { count: 4 } });

@@ -71,7 +71,10 @@ class MemoryMeterProvider implements MeterProvider {
     meter.createObservableCounter = observable as Meter['createObservableCounter'];
     meter.createCounter = ((name: string) => ({ add: (v: number) => add(name, v) })) as Meter['createCounter'];
     meter.createHistogram = ((name: string) => ({
-      record: (v: number) => (add(`${name}.count`, 1), add(`${name}.sum`, v)),
+      record: (v: number) => {
+        add(`${name}.count`, 1);
+        add(`${name}.sum`, v);
+      },
     })) as Meter['createHistogram'];
     return meter;
   }

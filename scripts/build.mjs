@@ -9,5 +9,5 @@ execFileSync(process.execPath, [...tsc, '-p', 'tsconfig.build.json'], { stdio: '
 execFileSync(process.execPath, [...tsc, '-p', 'tsconfig.cjs.json'], { stdio: 'inherit' });
 mkdirSync('dist/cjs', { recursive: true });
 // Files under dist/cjs are CommonJS whatever the root package.json says.
-writeFileSync('dist/cjs/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');
+writeFileSync('dist/cjs/package.json', `${JSON.stringify({ type: 'commonjs' })}\n`);
 console.log('built dist/esm and dist/cjs');

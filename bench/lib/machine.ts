@@ -14,6 +14,6 @@ export function machineInfo(): { cpu: string; cores: number; node: string; platf
 
 /** Writes a benchmark's result as JSON, with the machine it ran on and the command to rerun it. */
 export function writeResult(file: string, benchmark: string, command: string, fields: Record<string, unknown>): void {
-  writeFileSync(file, JSON.stringify({ benchmark, command, machine: machineInfo(), ...fields }, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify({ benchmark, command, machine: machineInfo(), ...fields }, null, 2)}\n`);
   console.log(`\nwrote ${file}`);
 }

@@ -10,7 +10,7 @@ import type { ParsedQueryOptions } from '../core/call-options.js';
 import { attempt, withDeadline } from '../core/deadline.js';
 import { PoolConnectionLostError } from '../core/errors.js';
 import type { ServerPool } from '../server/server-pool.js';
-import { Work, type Slot, type SlotHome } from '../server/slot.js';
+import type { Work, Slot, SlotHome } from '../server/slot.js';
 import type { Cluster } from './cluster.js';
 import type { CursorLike, CursorQuery, PooledCursor } from './query-types.js';
 
@@ -179,7 +179,10 @@ export function pooledCursor<C, K extends object>(cursor: K, link: CursorLink<C>
       const value: unknown = Reflect.get(target, key, target);
       if (typeof value !== 'function') return value;
       let fn = wrapped.get(key);
-      if (fn === undefined) wrapped.set(key, (fn = wrap(key, value as (...args: unknown[]) => unknown)));
+      if (fn === undefined) {
+        fn = wrap(key, value as (...args: unknown[]) => unknown);
+        wrapped.set(key, fn);
+      }
       return fn;
     },
   }) as PooledCursor<K>;

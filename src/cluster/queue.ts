@@ -148,7 +148,8 @@ export class CallerQueue<T> {
     w.timeoutMs = timeoutMs;
     w.deadline = this.clock.now() + timeoutMs;
     if (timeoutMs === this.defaultTimeoutMs) {
-      (this.deadlines ??= new SharedDeadline(this.clock, this.onExpire)).add(w);
+      this.deadlines ??= new SharedDeadline(this.clock, this.onExpire);
+      this.deadlines.add(w);
     } else {
       w.timer = this.clock.setTimeout(() => this.onExpire(w), timeoutMs);
     }

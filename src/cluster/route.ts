@@ -8,7 +8,8 @@ let turn = 0;
 /** The servers that take work, least loaded first. With one server, that server alone. */
 export function byLoad<C>(servers: readonly ServerPool<C>[]): readonly ServerPool<C>[] {
   if (servers.length === 1) return servers[0]!.usable ? servers : [];
-  const start = (turn = (turn + 1) % servers.length);
+  turn = (turn + 1) % servers.length;
+  const start = turn;
   const usable: ServerPool<C>[] = [];
   for (let k = 0; k < servers.length; k++) {
     const s = servers[(start + k) % servers.length]!;

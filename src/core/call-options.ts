@@ -93,7 +93,8 @@ export function queryOptions(input: unknown, what: string, extraKeys: readonly s
     if (near !== undefined && near.toLowerCase() !== key.toLowerCase() && !DRIVER_RUN_KEYS.has(key)) {
       throw new TypeError(`unknown ${what} option ${key}; did you mean ${near}? (other keys go to the driver's run())`);
     }
-    (driver ??= {})[key] = o[key];
+    driver ??= {};
+    driver[key] = o[key];
   }
   return { timeoutMs: timeoutOf(o, what, 1), signal: signalOf(o, what), retry: bool(o, 'retry', false, `${what}: `), driver };
 }
@@ -105,7 +106,7 @@ const DRIVER_RUN_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 function signalOf(o: Record<string, unknown>, what: string): AbortSignal | undefined {
-  const signal = o['signal'];
+  const signal = o.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(`${what}: signal must be an AbortSignal, got ${describe(signal)}`);
   }
@@ -113,7 +114,7 @@ function signalOf(o: Record<string, unknown>, what: string): AbortSignal | undef
 }
 
 function timeoutOf(o: Record<string, unknown>, what: string, min: number): number | undefined {
-  const t = o['timeoutMs'];
+  const t = o.timeoutMs;
   if (t === undefined) return undefined;
   if (typeof t !== 'number' || !Number.isInteger(t) || t < min || t > MAX_TIMER_MS) {
     throw new TypeError(`${what}: timeoutMs must be an integer from ${min} to ${MAX_TIMER_MS}, got ${describe(t)}`);
@@ -152,7 +153,7 @@ export interface ChangesOptions extends QueryOptions {
 export function changesOptions(input: unknown): ParsedQueryOptions & { markers: boolean; converge: boolean; primaryKey: string } {
   const parsed = queryOptions(input, 'changes()', ['markers', 'converge', 'primaryKey']);
   const o = optionsObject(input, 'changes() options');
-  const primaryKey = o['primaryKey'] ?? 'id';
+  const primaryKey = o.primaryKey ?? 'id';
   if (typeof primaryKey !== 'string' || primaryKey === '') {
     throw new TypeError(`changes(): primaryKey must be a non-empty string, got ${describe(primaryKey)}`);
   }

@@ -58,11 +58,11 @@ export function resolveOptions<C>(input: unknown, connectOptions: object): Resol
   const o = optionsObject(input, 'pool options');
   checkKeys(o, KEYS, 'pool option');
   const poolSize = int(o, 'poolSize', DEFAULTS.poolSize, 1, 100_000);
-  const maxWaiters = o['maxWaiters'] === Infinity
+  const maxWaiters = o.maxWaiters === Infinity
     ? Infinity
     : int(o, 'maxWaiters', DEFAULTS.maxWaiters, 0, Number.MAX_SAFE_INTEGER, 'an integer >= 0 or Infinity');
-  const connector = resolveConnector(o['driver']) as Connector<C, unknown>;
-  const given = o['servers'];
+  const connector = resolveConnector(o.driver) as Connector<C, unknown>;
+  const given = o.servers;
   const discovery = bool(o, 'discovery', DEFAULTS.discovery);
   if (discovery && !canDiscover(connector)) {
     throw new TypeError(
@@ -83,7 +83,7 @@ export function resolveOptions<C>(input: unknown, connectOptions: object): Resol
     queryTimeoutMs: ms('queryTimeoutMs', DEFAULTS.queryTimeoutMs),
     keepaliveMs: ms('keepaliveMs', DEFAULTS.keepaliveMs),
     leakDetectionMs: ms('leakDetectionMs', DEFAULTS.leakDetectionMs),
-    backoff: resolveBackoff(o['backoff']),
+    backoff: resolveBackoff(o.backoff),
     failFast: bool(o, 'failFast', DEFAULTS.failFast),
     connectTimeoutMs: ms('connectTimeoutMs', DEFAULTS.connectTimeoutMs, 1),
     maxConnecting: int(o, 'maxConnecting', DEFAULTS.maxConnecting, 1, 100_000),
@@ -94,7 +94,7 @@ export function resolveOptions<C>(input: unknown, connectOptions: object): Resol
     onConnect: fn(o, 'onConnect', '(conn) => void | Promise<void>'),
     mapAddress: fn<(a: ServerAddress) => ServerAddress>(o, 'mapAddress', '({ host, port }) => { host, port }') ?? ((a) => a),
     allowExitOnIdle: bool(o, 'allowExitOnIdle', DEFAULTS.allowExitOnIdle),
-    clock: resolveClock(o['clock']),
+    clock: resolveClock(o.clock),
     driver: toDriver(connector),
     seeds: given === undefined ? [seedOf(connectOptions)] : resolveServers(given),
     explicitServers: given !== undefined,
@@ -138,11 +138,11 @@ function resolveServers(value: unknown): ServerAddress[] {
     }
     const e = entry as Record<string, unknown>;
     checkKeys(e, ['host', 'port'], 'server key', `${name}.`);
-    if (typeof e['host'] !== 'string' || e['host'] === '') {
-      throw new TypeError(`${name}.host must be a non-empty string, got ${describe(e['host'])}`);
+    if (typeof e.host !== 'string' || e.host === '') {
+      throw new TypeError(`${name}.host must be a non-empty string, got ${describe(e.host)}`);
     }
-    if (e['port'] === undefined) throw new TypeError(`${name}.port is missing: give the server's driver port (1 to 65535)`);
-    const address = { host: e['host'], port: int(e, 'port', 0, 1, 65_535, undefined, `${name}.`) };
+    if (e.port === undefined) throw new TypeError(`${name}.port is missing: give the server's driver port (1 to 65535)`);
+    const address = { host: e.host, port: int(e, 'port', 0, 1, 65_535, undefined, `${name}.`) };
     const label = addressLabel(address);
     if (seen.has(label)) throw new TypeError(`${name} repeats ${label}; list each server once`);
     seen.add(label);

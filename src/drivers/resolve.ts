@@ -20,10 +20,10 @@ export function resolveConnector(driver: unknown): Connector<unknown, unknown> {
     if (CONNECTOR_METHODS.every((m) => typeof d[m] === 'function')) {
       return driver as Connector<unknown, unknown>;
     }
-    if (typeof d['connectPool'] === 'function' && typeof d['connect'] === 'function') {
+    if (typeof d.connectPool === 'function' && typeof d.connect === 'function') {
       return rethinkdbTsConnector(driver as RethinkdbTsR) as unknown as Connector<unknown, unknown>;
     }
-    if (typeof d['connect'] === 'function' && typeof d['expr'] === 'function') {
+    if (typeof d.connect === 'function' && typeof d.expr === 'function') {
       // Another copy of the official driver (for example a second install of `rethinkdb`).
       return rethinkdbConnector() as unknown as Connector<unknown, unknown>;
     }

@@ -103,8 +103,8 @@ function feedOf(query: unknown): FeedInfo | undefined {
   if (!Array.isArray(term) || term[0] !== CHANGES) return undefined;
   const optargs = (term[2] ?? {}) as Record<string, unknown>;
   return {
-    includeInitial: optargs['include_initial'] === true,
-    includeStates: optargs['include_states'] === true,
+    includeInitial: optargs.include_initial === true,
+    includeStates: optargs.include_states === true,
     withStates() {
       const copy: unknown = JSON.parse(JSON.stringify([term[0], term[1], { ...optargs, include_states: true }]));
       return {

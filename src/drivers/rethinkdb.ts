@@ -237,17 +237,17 @@ async function closeTcp(conn: TcpConnection): Promise<void> {
 /** What the driver's own `connect()` does to its options before the constructor. */
 function normalize(options: ConnectionOptions): ConnectionOptions & { timeout?: number } {
   const host: Record<string, unknown> = { ...(options as Record<string, unknown>) };
-  if (host['authKey'] != null && (host['password'] != null || host['user'] != null || host['username'] != null)) {
+  if (host.authKey != null && (host.password != null || host.user != null || host.username != null)) {
     throw new TypeError('connect options: use either authKey or user/password, not both');
   }
-  if (host['user'] && host['username']) {
+  if (host.user && host.username) {
     throw new TypeError('connect options: use either user or username, not both');
   }
-  if (host['authKey']) {
-    host['user'] = 'admin';
-    host['password'] = host['authKey'];
-  } else if (host['username'] != null) {
-    host['user'] = host['username'];
+  if (host.authKey) {
+    host.user = 'admin';
+    host.password = host.authKey;
+  } else if (host.username != null) {
+    host.user = host.username;
   }
   return host as ConnectionOptions & { timeout?: number };
 }

@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import type { Connection as RethinkConnection, ConnectionOptions as RethinkConnectionOptions } from 'rethinkdb';
 import {
   acquireOptions, captureStack, changesOptions, queryOptions, releaseOptions, releasePoolOptions,
-  type AcquireOptions, type ChangesOptions, type QueryOptions, type ReleaseOptions, type ReleasePoolOptions,
+  type AcquireOptions, type ChangesOptions, type ParsedQueryOptions, type QueryOptions, type ReleaseOptions, type ReleasePoolOptions,
 } from '../core/call-options.js';
 import { PoolReleaseError } from '../core/call-errors.js';
 import { queryChannel, type QueryContext } from '../core/diagnostics.js';
@@ -177,7 +177,7 @@ export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOpt
    *   driver's `run()` unchanged.
    */
   run<T>(query: RunnableQuery<C, T>, options?: RunOptions): Promise<RunResult<T>> {
-    let o;
+    let o: ParsedQueryOptions;
     try {
       checkQuery(query, 'run()', false);
       o = queryOptions(options, 'run()');
@@ -197,7 +197,7 @@ export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOpt
    * `timeoutMs` bounds the opening (first batch); `close()` has the `pingTimeoutMs` deadline.
    */
   cursor<K extends object>(query: CursorQuery<C, K>, options?: RunOptions): Promise<PooledCursor<K>> {
-    let o;
+    let o: ParsedQueryOptions;
     try {
       checkQuery(query, 'cursor()', true);
       o = queryOptions(options, 'cursor()');

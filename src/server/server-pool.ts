@@ -17,7 +17,7 @@ import { Health } from './health.js';
 import { Heartbeat } from './heartbeat.js';
 import { Housekeeper } from './housekeeper.js';
 import { Opener } from './opener.js';
-import { Work, type Slot, type SlotHome } from './slot.js';
+import type { Work, Slot, SlotHome } from './slot.js';
 import { fenceOne, retireStuckFences, unfenceOne } from './fences.js';
 import { finishWork, probe, refresh } from './work.js';
 

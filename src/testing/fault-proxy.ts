@@ -3,7 +3,7 @@
 // network (blackhole) and refused connections. While the target is down it accepts and closes,
 // as the load balancers in front of real deployments do.
 import * as net from 'node:net';
-import { checkOptions, type FaultProxyOptions, type FaultProxyTarget } from './fault-proxy/options.js';
+import { checkOptions, type FaultProxyOptions } from './fault-proxy/options.js';
 
 export type { FaultProxyOptions, FaultProxyTarget } from './fault-proxy/options.js';
 import { Pair, reset, type PairContext } from './fault-proxy/pair.js';

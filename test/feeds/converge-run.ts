@@ -34,7 +34,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** The seed: CHAOS_SEED, or the fixed one CI runs. */
 export function convergeSeed(): number {
-  const env = process.env['CHAOS_SEED'];
+  const env = process.env.CHAOS_SEED;
   return env !== undefined && env !== '' ? Number(env) >>> 0 : 20_261_201;
 }
 

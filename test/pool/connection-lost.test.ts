@@ -112,7 +112,12 @@ it('a query not yet sent when its connection is found dead is retried on another
   // Both look ready to the pool, but the first is closed in the driver (its close event is late).
   a!.open = false;
   const seen: MemConn[] = [];
-  const query = { run: async (conn: MemConn) => (seen.push(conn), 'ran') };
+  const query = {
+    run: async (conn: MemConn) => {
+      seen.push(conn);
+      return 'ran';
+    },
+  };
   // Two at once go to the two connections: the one given the dead connection goes again.
   assert.deepEqual(await Promise.all([pool.run(query), pool.run(query)]), ['ran', 'ran']);
   assert.deepEqual(seen, [b, b], 'each sent once, on the live connection');

@@ -17,7 +17,10 @@ class MemConn extends EventEmitter {
 function memConnector() {
   const calls: string[] = [];
   const connector: Connector<MemConn, object> = {
-    connect: async (o) => (calls.push('connect'), new MemConn(o)),
+    connect: async (o) => {
+      calls.push('connect');
+      return new MemConn(o);
+    },
     close: async (c) => {
       calls.push('close');
       c.open = false;

@@ -35,14 +35,14 @@ it('events.once() and events.on() from node:events work on the pool', async () =
 });
 
 it('await using releases the pool at the end of the block', async () => {
-  let outside;
+  let outside: ReturnType<typeof makePool> | undefined;
   {
     await using pool = makePool(server, { poolSize: 1 });
     assert.equal(await pool.run(r.expr(1)), 1);
     outside = pool;
   }
-  assert.equal(outside.closed, true);
-  assert.equal(outside.stats().size, 0);
+  assert.equal(outside?.closed, true);
+  assert.equal(outside?.stats().size, 0);
 });
 
 it('onConnect runs on every new connection before it takes work; a throw is a connect error', async () => {

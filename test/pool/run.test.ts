@@ -15,7 +15,12 @@ after(() => server.stop());
 
 /** A query the pool cannot tell from a driver query: it only calls run(conn, options). */
 function fakeQuery<T>(result: (conn: Conn) => T | Promise<T>, seen?: Conn[]) {
-  return { run: async (conn: Conn) => (seen?.push(conn), result(conn)) };
+  return {
+    run: async (conn: Conn) => {
+      seen?.push(conn);
+      return result(conn);
+    },
+  };
 }
 
 it('runs a real query without a lease', async () => {
@@ -132,8 +137,14 @@ function countWrites(socket: Socket): { readonly count: number } {
   const s = socket as Socket & { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
   const write = s._write.bind(s);
   const writev = s._writev.bind(s);
-  s._write = (...a) => (counter.count++, write(...a));
-  s._writev = (...a) => (counter.count++, writev(...a));
+  s._write = (...a) => {
+    counter.count++;
+    return write(...a);
+  };
+  s._writev = (...a) => {
+    counter.count++;
+    return writev(...a);
+  };
   return counter;
 }
 

@@ -18,7 +18,7 @@ export function mulberry32(seed: number): () => number {
 
 /** The seed from CHAOS_SEED, or a fresh random one (printed by the test on failure). */
 export function chaosSeed(): number {
-  const env = process.env['CHAOS_SEED'];
+  const env = process.env.CHAOS_SEED;
   if (env !== undefined && env !== '') {
     const n = Number(env);
     if (!Number.isInteger(n)) throw new TypeError(`CHAOS_SEED must be an integer, got ${env}`);

@@ -206,7 +206,11 @@ describe('validation gaps', () => {
     const server = await startHostileServer();
     let pings = 0;
     const base = rethinkdbConnector();
-    const pool = makePoolWith(server, { ...base, ping: (c: never) => (pings++, base.ping(c)) });
+    const ping = (c: never) => {
+      pings++;
+      return base.ping(c);
+    };
+    const pool = makePoolWith(server, { ...base, ping });
     try {
       for (let i = 0; i < 20; i++) pool.release(await pool.acquire());
       // (19: a connection fresh from its handshake may skip its first ping.)

@@ -69,7 +69,10 @@ export function saltedPassword(password: string = PASSWORD): Buffer {
 
 function directoryFor(password: string): UserDirectory {
   let directory = directories.get(password);
-  if (!directory) directories.set(password, (directory = new Map([[USER, deriveCredentials(password)]])));
+  if (!directory) {
+    directory = new Map([[USER, deriveCredentials(password)]]);
+    directories.set(password, directory);
+  }
   return directory;
 }
 
@@ -101,9 +104,15 @@ export async function startHostileServer(script: Script = HEALTHY, password: str
     // Writes go through one queue so a dribbled reply keeps its place before the next one.
     const queue: Buffer[] = [];
     const pump = () => {
-      if (socket.destroyed) return void (queue.length = 0);
+      if (socket.destroyed) {
+        queue.length = 0;
+        return;
+      }
       const next = queue[0];
-      if (next === undefined) return void (state.draining = false);
+      if (next === undefined) {
+        state.draining = false;
+        return;
+      }
       if (next.length === 0) {
         queue.shift(); // a marker: close after everything before it went out
         socket.end();

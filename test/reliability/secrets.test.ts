@@ -141,7 +141,10 @@ for (const driver of ['official', 'ts'] as const) {
     // The SERVER_INFO asked of every new connection misses pingTimeoutMs: the open fails, and
     // the call times out. Show what came back either way.
     await failure(p3.initPool());
-    const got = await p3.acquire().then((c: unknown) => (p3.release(c), 'served'), (e: unknown) => e);
+    const got = await p3.acquire().then((c: unknown) => {
+      p3.release(c);
+      return 'served';
+    }, (e: unknown) => e);
     show(got);
     showPool(p3);
     await p3.releasePool();

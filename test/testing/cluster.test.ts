@@ -227,5 +227,5 @@ test('cluster.stop() closes every node, is idempotent, and leaves no handle behi
   }
   await delay(1);
   // Leftovers of earlier tests may still be closing, so this is "nothing more than before".
-  count().forEach((n, i) => assert.ok(n <= (baseline[i] ?? 0), `resource ${i}: ${n} > ${baseline[i]}`));
+  for (const [i, n] of count().entries()) assert.ok(n <= (baseline[i] ?? 0), `resource ${i}: ${n} > ${baseline[i]}`);
 });

@@ -151,7 +151,7 @@ test('stop closes everything, is idempotent, and leaves no handle behind', async
   await assert.rejects(server.restart(), /stopped/);
   await delay(1);
   // Leftovers of earlier tests may still be closing, so this is "nothing more than before".
-  count().forEach((n, i) => assert.ok(n <= (baseline[i] ?? 0), `resource ${i}: ${n} > ${baseline[i]}`));
+  for (const [i, n] of count().entries()) assert.ok(n <= (baseline[i] ?? 0), `resource ${i}: ${n} > ${baseline[i]}`);
 });
 
 test('stats counts open connections, completed handshakes and served queries', () =>

@@ -59,7 +59,7 @@ export function handleCounts(): number[] {
 export async function assertNoMoreHandles(baseline: readonly number[]): Promise<void> {
   const over = (): number[] => handleCounts().filter((n, i) => n > (baseline[i] ?? 0));
   for (let i = 0; i < 400 && over().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-  handleCounts().forEach((n, i) => assert.ok(n <= (baseline[i] ?? 0), `resource ${i}: ${n} > ${baseline[i]}`));
+  for (const [i, n] of handleCounts().entries()) assert.ok(n <= (baseline[i] ?? 0), `resource ${i}: ${n} > ${baseline[i]}`);
 }
 
 /**

@@ -5,10 +5,10 @@ import { parseBenchArgs, USAGE, type BenchOptions } from './args.js';
 import { startChildServer, type ChildServer } from './child-server.js';
 import { createProgress, type ProgressStream } from './progress.js';
 import { buildReport } from './report-model.js';
-import { startPoolSampler } from './pool-sampler.js';
+import { startPoolSampler, type PoolSummary } from './pool-sampler.js';
 import { writeOutputs } from './outputs.js';
 import { checkOutputPaths } from './output-paths.js';
-import { runLoad, type Operation } from './runner.js';
+import { runLoad, type Operation, type RunResult } from './runner.js';
 import { drain, makeWorkload, seed, type BenchQuery } from './workloads.js';
 import { errorType } from './errors.js';
 import { errorLine, usageErrorText } from '../messages.js';
@@ -111,8 +111,8 @@ async function bench(argv: readonly string[], o: BenchOptions, io: BenchIO, sign
     const startedAt = new Date();
     const cpuBefore = child ? await child.cpuTimeMs() : null;
     const sampler = startPoolSampler(() => p.stats());
-    let result;
-    let poolSummary;
+    let result: RunResult;
+    let poolSummary: PoolSummary;
     try {
       result = await runLoad(op, {
         concurrency: o.concurrency,

@@ -23,7 +23,7 @@ export function stdoutTaken(o: Pick<BenchOptions, 'jsonFile' | 'htmlFile'>): boo
 
 /** Prints the table and writes the report files the options ask for. */
 export async function writeOutputs(report: BenchReport, o: BenchOptions, io: OutputStreams): Promise<void> {
-  (stdoutTaken(o) ? io.stderr : io.stdout).write(formatReport(report) + '\n');
+  (stdoutTaken(o) ? io.stderr : io.stdout).write(`${formatReport(report)}\n`);
   const files: [string | undefined, () => string][] = [
     [o.jsonFile, () => reportToJson(report)],
     [o.htmlFile, () => reportToHtml(report)],

@@ -6,5 +6,5 @@ export const REPORT_FORMAT = 'repool-bench/2';
 
 export function reportToJson(report: BenchReport): string {
   const units = { throughput: 'queries/s', latency: 'ms', elapsedMs: 'ms', histogram: 'us', timelineSpanMs: 'ms', serverCpuMs: 'ms' };
-  return JSON.stringify({ format: REPORT_FORMAT, units, ...report }, null, 2) + '\n';
+  return `${JSON.stringify({ format: REPORT_FORMAT, units, ...report }, null, 2)}\n`;
 }

@@ -55,16 +55,16 @@ export function checkOptions(options: unknown): asserts options is FaultProxyOpt
   for (const key of Object.keys(o)) {
     if (!OPTION_NAMES.has(key)) throw new TypeError(`startFaultProxy: unknown option \`${key}\``);
   }
-  const target = o['target'];
+  const target = o.target;
   if (typeof target !== 'object' || target === null) {
     fail('options.target', 'an object with host and port', target);
   }
   const t = target as Record<string, unknown>;
-  checkHost('options.target.host', t['host']);
-  checkPort('options.target.port', t['port'], 1);
-  if (o['port'] !== undefined) checkPort('options.port', o['port'], 0);
-  if (o['host'] !== undefined) checkHost('options.host', o['host']);
-  const whenDown = o['whenTargetDown'];
+  checkHost('options.target.host', t.host);
+  checkPort('options.target.port', t.port, 1);
+  if (o.port !== undefined) checkPort('options.port', o.port, 0);
+  if (o.host !== undefined) checkHost('options.host', o.host);
+  const whenDown = o.whenTargetDown;
   if (whenDown !== undefined && whenDown !== 'close' && whenDown !== 'reset') {
     fail('options.whenTargetDown', "'close' or 'reset'", whenDown);
   }

@@ -140,26 +140,62 @@ export class Handshake {
 
   private onClientFirst(text: string): void {
     const msg = parseObject(text);
-    if (!msg) return this.refuse(Refusal.json);
-    if (typeof msg.protocol_version !== 'number') return this.refuse(Refusal.protocolVersionType);
-    if (msg.protocol_version !== HANDSHAKE_PROTOCOL_VERSION) return this.refuse(Refusal.protocolVersion);
-    if (typeof msg.authentication_method !== 'string') return this.refuse(Refusal.methodType);
-    if (msg.authentication_method !== AUTH_METHOD) return this.refuse(Refusal.method);
+    if (!msg) {
+      this.refuse(Refusal.json);
+      return;
+    }
+    if (typeof msg.protocol_version !== 'number') {
+      this.refuse(Refusal.protocolVersionType);
+      return;
+    }
+    if (msg.protocol_version !== HANDSHAKE_PROTOCOL_VERSION) {
+      this.refuse(Refusal.protocolVersion);
+      return;
+    }
+    if (typeof msg.authentication_method !== 'string') {
+      this.refuse(Refusal.methodType);
+      return;
+    }
+    if (msg.authentication_method !== AUTH_METHOD) {
+      this.refuse(Refusal.method);
+      return;
+    }
     const auth = msg.authentication;
-    if (typeof auth !== 'string') return this.refuse(Refusal.authenticationType);
+    if (typeof auth !== 'string') {
+      this.refuse(Refusal.authenticationType);
+      return;
+    }
     // GS2 header: "n," (no channel binding), an empty authzid, then ",".
-    if (!auth.startsWith('n,')) return this.refuse(Refusal.channelBinding);
+    if (!auth.startsWith('n,')) {
+      this.refuse(Refusal.channelBinding);
+      return;
+    }
     const comma = auth.indexOf(',', 2);
-    if (comma < 0) return this.refuse(Refusal.encoding);
+    if (comma < 0) {
+      this.refuse(Refusal.encoding);
+      return;
+    }
     this.clientFirstBare = auth.slice(comma + 1);
     const attrs = parseAttributes(this.clientFirstBare);
-    if (attrs === 'extensions') return this.refuse(Refusal.extensions);
-    if (attrs === 'invalid-encoding') return this.refuse(Refusal.encoding);
+    if (attrs === 'extensions') {
+      this.refuse(Refusal.extensions);
+      return;
+    }
+    if (attrs === 'invalid-encoding') {
+      this.refuse(Refusal.encoding);
+      return;
+    }
     const rawUser = attrs.get('n');
     const clientNonce = attrs.get('r');
-    if (rawUser === undefined || clientNonce === undefined || clientNonce === '') return this.refuse(Refusal.encoding);
+    if (rawUser === undefined || clientNonce === undefined || clientNonce === '') {
+      this.refuse(Refusal.encoding);
+      return;
+    }
     const user = decodeUsername(rawUser);
-    if (user === undefined) return this.refuse(Refusal.usernameEncoding);
+    if (user === undefined) {
+      this.refuse(Refusal.usernameEncoding);
+      return;
+    }
     this.creds = this.users.get(user);
     this.userKnown = this.creds !== undefined;
     // An unknown user still gets a normal-looking challenge: nobody learns who exists.
@@ -172,21 +208,48 @@ export class Handshake {
 
   private onClientFinal(text: string): void {
     const msg = parseObject(text);
-    if (!msg) return this.refuse(Refusal.json);
+    if (!msg) {
+      this.refuse(Refusal.json);
+      return;
+    }
     const auth = msg.authentication;
-    if (typeof auth !== 'string') return this.refuse(Refusal.authenticationType);
+    if (typeof auth !== 'string') {
+      this.refuse(Refusal.authenticationType);
+      return;
+    }
     const attrs = parseAttributes(auth);
-    if (attrs === 'extensions') return this.refuse(Refusal.extensions);
-    if (attrs === 'invalid-encoding') return this.refuse(Refusal.encoding);
+    if (attrs === 'extensions') {
+      this.refuse(Refusal.extensions);
+      return;
+    }
+    if (attrs === 'invalid-encoding') {
+      this.refuse(Refusal.encoding);
+      return;
+    }
     const proof = attrs.get('p');
-    if (attrs.get('c') !== 'biws' || attrs.get('r') === undefined || proof === undefined) return this.refuse(Refusal.encoding);
-    if (attrs.get('r') !== this.nonce) return this.refuse(Refusal.other);
+    if (attrs.get('c') !== 'biws' || attrs.get('r') === undefined || proof === undefined) {
+      this.refuse(Refusal.encoding);
+      return;
+    }
+    if (attrs.get('r') !== this.nonce) {
+      this.refuse(Refusal.other);
+      return;
+    }
     const proofAt = auth.lastIndexOf(',p=');
-    if (proofAt < 0) return this.refuse(Refusal.encoding);
+    if (proofAt < 0) {
+      this.refuse(Refusal.encoding);
+      return;
+    }
     const creds = this.creds;
-    if (!creds || !this.userKnown) return this.refuse(Refusal.unknownUser);
+    if (!creds || !this.userKnown) {
+      this.refuse(Refusal.unknownUser);
+      return;
+    }
     const signed = authMessage(this.clientFirstBare, this.serverFirst, auth.slice(0, proofAt));
-    if (!verifyClientProof(creds, signed, proof)) return this.refuse(Refusal.wrongPassword);
+    if (!verifyClientProof(creds, signed, proof)) {
+      this.refuse(Refusal.wrongPassword);
+      return;
+    }
     this.state = 'done';
     this.out.send(message(JSON.stringify({ authentication: `v=${serverSignature(creds, signed)}`, success: true })));
   }

@@ -39,7 +39,8 @@ export function createClusterMembership(): ClusterMembership {
     },
     list() {
       const byRank = (a: ServerDescriptor, b: ServerDescriptor) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0);
-      return (snapshot ??= Object.freeze([...servers.values()].sort(byRank)));
+      snapshot ??= Object.freeze([...servers.values()].sort(byRank));
+      return snapshot;
     },
   };
 }

@@ -117,11 +117,12 @@ export class Session {
         // Queries run to completion synchronously, so every earlier noreply query is done.
         return WAIT_COMPLETE;
       case QueryType.SERVER_INFO:
-        return (this.serverInfo ??= `{"t":${ResponseType.SERVER_INFO},"r":[${JSON.stringify({
+        this.serverInfo ??= `{"t":${ResponseType.SERVER_INFO},"r":[${JSON.stringify({
           id: this.ctx.self.id,
           name: this.ctx.self.name,
           proxy: false,
-        })}]}`);
+        })}]}`;
+        return this.serverInfo;
       default:
         return parseError(`Unrecognized QueryType: ${type}.`);
     }

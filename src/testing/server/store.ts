@@ -44,7 +44,7 @@ export function canonicalKey(key: unknown): string {
     case 'number': return `n${key}`;
     case 'boolean': return key ? 'btrue' : 'bfalse';
     default:
-      if (isObject(key) && key['$reql_type$'] === 'TIME') return `t${String(key['epoch_time'])}`;
+      if (isObject(key) && key.$reql_type$ === 'TIME') return `t${String(key.epoch_time)}`;
       return `j${JSON.stringify(canonicalFrozen(key))}`;
   }
 }

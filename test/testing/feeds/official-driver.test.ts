@@ -87,7 +87,7 @@ test('a filter feed: rows entering and leaving the selection, nothing for rows o
 
 test('map, pluck and without feeds show the transformed rows; a change they hide sends nothing', async () => {
   await live.table('o_map', [{ id: 1, a: 1, b: 1 }]);
-  const mapped = await live.feed(R.table('o_map').map((row: { (f: string): unknown }) => row('a')).changes());
+  const mapped = await live.feed(R.table('o_map').map((row: (f: string) => unknown) => row('a')).changes());
   const plucked = await live.feed(R.table('o_map').pluck('id', 'a').changes());
   const without = await live.feed(R.table('o_map').without('b').changes({ includeInitial: true }));
   assert.deepEqual(await without.next(), { new_val: { a: 1, id: 1 } });

@@ -52,7 +52,7 @@ test('point, filter and orderBy.limit feeds with includeInitial, includeStates a
   await live.table('ts_forms', [{ id: 1, n: 1 }, { id: 2, n: 5 }, { id: 3, n: 7 }]);
   const opts = { includeInitial: true, includeStates: true, includeTypes: true };
   const point = await live.tsFeed(TS.table('ts_forms').get(2).changes(opts));
-  const filtered = await live.tsFeed(TS.table('ts_forms').filter((row: { (f: string): { gt(n: number): unknown } }) =>
+  const filtered = await live.tsFeed(TS.table('ts_forms').filter((row: (f: string) => { gt(n: number): unknown }) =>
     row('n').gt(4)).changes(opts));
   const limited = await live.tsFeed(TS.table('ts_forms').orderBy({ index: 'id' }).limit(1).changes(opts));
   assert.deepEqual([point.getType(), filtered.getType(), limited.getType()], ['AtomFeed', 'Feed', 'OrderByLimitFeed']);

@@ -74,9 +74,9 @@ test('min, max, group and distinct by index; the index follows writes', async ()
 test('indexStatus, indexWait, indexRename and indexDrop', async () => {
   const t = await library();
   const status = await live.run(t.indexStatus('genre', 'tags')) as Array<Record<string, unknown>>;
-  assert.deepEqual(status.map((s) => [s['index'], s['multi'], s['ready'], s['geo'], s['outdated']]),
+  assert.deepEqual(status.map((s) => [s.index, s.multi, s.ready, s.geo, s.outdated]),
     [['genre', false, true, false, false], ['tags', true, true, false, false]]);
-  assert.equal(status[0]?.['query'], 'indexCreate(\'genre\', function(_var19) { return _var19.getField("genre"); })');
+  assert.equal(status[0]?.query, 'indexCreate(\'genre\', function(_var19) { return _var19.getField("genre"); })');
   assert.equal((await live.run(t.indexWait()) as unknown[]).length, 5);
   assert.deepEqual(await live.run(t.indexRename('room', 'place')), { renamed: 1 });
   assert.deepEqual(ids(await live.run(t.getAll('B', { index: 'place' }))), [2]);

@@ -53,15 +53,15 @@ test('keys: over-long primary keys fail per row, null keys are NON_EXISTENCE', a
   const ok = await live.run(t.insert({ id: 'k'.repeat(127) }));
   assert.deepEqual(ok, counts({ inserted: 1 }));
   const long = await live.run(t.insert([{ id: 'k'.repeat(128) }, { id: 'short' }])) as Record<string, unknown>;
-  assert.equal(long['errors'], 1);
-  assert.equal(long['inserted'], 1);
-  assert.equal(long['first_error'], `Primary key too long (max 127 characters): "${'k'.repeat(128)}"`);
+  assert.equal(long.errors, 1);
+  assert.equal(long.inserted, 1);
+  assert.equal(long.first_error, `Primary key too long (max 127 characters): "${'k'.repeat(128)}"`);
   await refused(t.getAll('short', null), 'ReqlNonExistenceError', 'Keys cannot be NULL.');
 });
 
 test('the arrayLimit run option bounds every array a query builds', async () => {
   const limit = { arrayLimit: 4 };
-  const msg = /^Array over size limit `4`\.  To raise the number of allowed elements, modify the `array_limit` option/;
+  const msg = /^Array over size limit `4`\. {2}To raise the number of allowed elements, modify the `array_limit` option/;
   await refused(R.range(5).coerceTo('array'), 'ReqlResourceLimitError', msg, limit);
   await refused(R.expr([1, 2, 3]).append(4).append(5), 'ReqlResourceLimitError', msg, limit);
   await refused(R.range(6).orderBy((x: any) => x), 'ReqlResourceLimitError', msg, limit);

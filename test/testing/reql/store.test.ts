@@ -28,8 +28,8 @@ test('primary keys: 1 and "1" differ, 1 and 1.0 do not, times key by instant', (
   assert.ok(t);
   t.put({ id: 1, v: 'number' });
   t.put({ id: '1', v: 'string' });
-  assert.equal(t.get(1)?.['v'], 'number');
-  assert.equal(t.get('1')?.['v'], 'string');
+  assert.equal(t.get(1)?.v, 'number');
+  assert.equal(t.get('1')?.v, 'string');
   assert.equal(t.size, 2);
 });
 
@@ -41,12 +41,12 @@ test('rows keep insertion order (a replace keeps its place); rows are frozen and
   const before = t.rows();
   assert.equal(t.rows(), before, 'the snapshot is reused until a write');
   t.put({ id: 'b', n: { y: 1, x: 2 } });
-  assert.deepEqual(t.rows().map((r) => r['id']), ['b', 'a']);
+  assert.deepEqual(t.rows().map((r) => r.id), ['b', 'a']);
   assert.notEqual(t.rows(), before);
   const row = t.get('b');
-  assert.ok(row && Object.isFrozen(row) && Object.isFrozen(row['n']));
-  assert.deepEqual(Object.keys(row['n'] as object), ['x', 'y']);
+  assert.ok(row && Object.isFrozen(row) && Object.isFrozen(row.n));
+  assert.deepEqual(Object.keys(row.n as object), ['x', 'y']);
   assert.equal(t.delete('b'), true);
   assert.equal(t.delete('b'), false);
-  assert.deepEqual(t.rows().map((r) => r['id']), ['a']);
+  assert.deepEqual(t.rows().map((r) => r.id), ['a']);
 });

@@ -40,7 +40,7 @@ test('tableCreate / tableList / tableDrop, with and without a db, both drivers\'
   const config = res.config_changes[0]?.new_val ?? {};
   assert.deepEqual(res, { config_changes: [{ new_val: config, old_val: null }], tables_created: 1 });
   assert.deepEqual(config, {
-    db: 'test', durability: 'hard', id: config['id'], indexes: [], name: 't', primary_key: 'id',
+    db: 'test', durability: 'hard', id: config.id, indexes: [], name: 't', primary_key: 'id',
     shards: [{ nonvoting_replicas: [], primary_replica: SELF.name, replicas: [SELF.name] }],
     write_acks: 'majority', write_hook: null,
   });
@@ -54,7 +54,7 @@ test('tableCreate / tableList / tableDrop, with and without a db, both drivers\'
   assert.deepEqual(h.atom([62, []], { db: 'x' }), ['u'], 'rethinkdb-ts db optarg');
   const dropped = h.atom([61, [[14, ['x']], 'u']]) as { config_changes: Array<{ old_val: unknown }> };
   assert.deepEqual(Object.keys(dropped), ['config_changes', 'tables_dropped']);
-  assert.equal((dropped.config_changes[0]?.old_val as { name: string }).name, 'u');
+  assert.equal((dropped.config_changes[0]!.old_val as { name: string }).name, 'u');
   assert.deepEqual(h.atom([62, [[14, ['x']]]]), []);
 });
 
@@ -82,10 +82,10 @@ test('indexCreate / indexList / indexWait / indexDrop shapes and errors', () => 
   assert.equal(waited.length, 2);
   const a = waited[0] ?? {};
   assert.deepEqual(Object.keys(a), ['function', 'geo', 'index', 'multi', 'outdated', 'query', 'ready']);
-  assert.equal(a['index'], 'a');
-  assert.equal(a['ready'], true);
-  assert.equal((a['function'] as Record<string, unknown>)['$reql_type$'], 'BINARY');
-  assert.equal(waited[1]?.['multi'], true);
+  assert.equal(a.index, 'a');
+  assert.equal(a.ready, true);
+  assert.equal((a.function as Record<string, unknown>).$reql_type$, 'BINARY');
+  assert.equal(waited[1]?.multi, true);
   assert.deepEqual((h.atom([140, [T, 'b']]) as unknown[]).length, 1);
   assert.equal(h.fail([75, [T, 'a']]).message, 'Index `a` already exists on table `test.t`.');
   assert.equal(h.fail([140, [T, 'zz']]).message, 'Index `zz` was not found on table `test.t`.');
@@ -100,11 +100,11 @@ test('config, status, wait, sync', () => {
   const h = harness();
   h.atom([60, ['t']]);
   const config = h.atom([174, [T]]) as Record<string, unknown>;
-  assert.equal(config['name'], 't');
-  assert.equal(config['primary_key'], 'id');
+  assert.equal(config.name, 't');
+  assert.equal(config.primary_key, 'id');
   assert.deepEqual(h.atom([174, [[14, ['test']]]]), { id: h.store.getDb('test')?.id, name: 'test' });
   const status = h.atom([175, [T]]) as { status: Record<string, boolean> };
-  assert.equal(status.status['all_replicas_ready'], true);
+  assert.equal(status.status.all_replicas_ready, true);
   assert.deepEqual(h.atom([177, [T]]), { ready: 1 });
   assert.deepEqual(h.atom([177, [[14, ['test']]]]), { ready: 1 });
   assert.deepEqual(h.atom([138, [T]]), { synced: 1 });
@@ -117,19 +117,19 @@ test('system tables: server_status and server_config rows from ctx.servers(); us
   assert.equal(rows.length, 2);
   const me = rows[0] ?? {};
   assert.deepEqual(Object.keys(me), ['id', 'name', 'network', 'process']);
-  assert.equal(me['id'], SELF.id);
-  assert.equal(me['name'], SELF.name);
-  const net = me['network'];
+  assert.equal(me.id, SELF.id);
+  assert.equal(me.name, SELF.name);
+  const net = me.network;
   assert.deepEqual(net.canonical_addresses, [{ host: '127.0.0.1', port: 28015 }]);
   assert.equal(net.reql_port, 28015);
   assert.equal(net.http_admin_port, '<no http admin>');
   assert.deepEqual(net.connected_to, { repool_two: true });
   assert.equal(typeof net.hostname, 'string');
   assert.deepEqual(net.time_connected, { $reql_type$: 'TIME', epoch_time: 1_700_000_000, timezone: '+00:00' });
-  assert.equal(me['process'].pid, 4242);
-  assert.match(me['process'].version, /^rethinkdb 2\.4\.4 \(/);
-  assert.ok(Array.isArray(me['process'].argv));
-  assert.deepEqual(me['process'].time_started, net.time_connected);
+  assert.equal(me.process.pid, 4242);
+  assert.match(me.process.version, /^rethinkdb 2\.4\.4 \(/);
+  assert.ok(Array.isArray(me.process.argv));
+  assert.deepEqual(me.process.time_started, net.time_connected);
   assert.deepEqual(h.stream([15, [[14, ['rethinkdb']], 'server_config']]), [
     { cache_size_mb: 'auto', id: SELF.id, name: SELF.name, tags: ['default'] },
     { cache_size_mb: 'auto', id: other.id, name: other.name, tags: ['default'] },
@@ -140,8 +140,8 @@ test('system tables: server_status and server_config rows from ctx.servers(); us
   assert.equal(h.fail([15, [[14, ['rethinkdb']], 'nope']]).message, 'Table `rethinkdb.nope` does not exist.');
   // Writes to a system table fail row by row, as on the real server.
   const write = h.atom([56, [[15, [[14, ['rethinkdb']], 'server_config']], { id: 1 }]]) as Record<string, unknown>;
-  assert.equal(write['errors'], 1);
-  assert.equal(write['first_error'], "It's illegal to write to the `rethinkdb.server_config` table.");
+  assert.equal(write.errors, 1);
+  assert.equal(write.first_error, "It's illegal to write to the `rethinkdb.server_config` table.");
   assert.deepEqual(h.stream([15, [[14, ['rethinkdb']], 'table_config']]), []);
 });
 

@@ -13,7 +13,7 @@ test('insert: the transcript\'s shape, generated_keys only when generated, keys 
   const h = withTable();
   const res = h.atom([56, [[15, [[14, ['test']], 't']], [2, [{ id: 1, a: 1 }, { a: 2 }]]]]) as Record<string, unknown>;
   assert.deepEqual(Object.keys(res), ['deleted', 'errors', 'generated_keys', 'inserted', 'replaced', 'skipped', 'unchanged']);
-  const keys = res['generated_keys'] as string[];
+  const keys = res.generated_keys as string[];
   assert.equal(keys.length, 1);
   assert.match(keys[0] ?? '', UUID_RE);
   assert.deepEqual(res, { ...counts({ inserted: 2 }), generated_keys: keys });
@@ -47,8 +47,8 @@ test('insert: return_changes, bad rows counted, non-sequence refused', () => {
     changes: [{ new_val: { id: 1 }, old_val: null }], ...counts({ inserted: 1 }),
   });
   const bad = h.atom([56, [T, [2, [5, { id: [3, [], {}] }]]]]) as Record<string, unknown>;
-  assert.equal(bad['errors'], 2);
-  assert.equal(bad['first_error'], 'Inserted value must be an OBJECT (got NUMBER):\n5');
+  assert.equal(bad.errors, 2);
+  assert.equal(bad.first_error, 'Inserted value must be an OBJECT (got NUMBER):\n5');
   assert.equal(h.fail([56, [T, 5]]).message, 'Cannot convert NUMBER to SEQUENCE');
 });
 
@@ -60,16 +60,16 @@ test('update: single row, missing row, selection, unchanged, function, errors pe
   assert.deepEqual(h.atom([53, [[16, [T, 9]], { b: 2 }]]), counts({ skipped: 1 }));
   const inc = [69, [[2, [1]], { a: [24, [[170, [[10, [1]], 'a']], 10]] }]];
   const res = h.atom([53, [T, inc]]) as Record<string, unknown>;
-  assert.equal(res['replaced'], 2);
-  assert.equal(res['errors'], 1);
-  assert.equal(res['first_error'], 'No attribute `a` in object:\n{\n\t"id":\t3\n}');
+  assert.equal(res.replaced, 2);
+  assert.equal(res.errors, 1);
+  assert.equal(res.first_error, 'No attribute `a` in object:\n{\n\t"id":\t3\n}');
   assert.deepEqual(h.atom([16, [T, 2]]), { a: 12, id: 2 });
   assert.deepEqual(h.atom([53, [[39, [T, { a: 12 }]], { c: 1 }], { return_changes: true }]), {
     changes: [{ new_val: { a: 12, c: 1, id: 2 }, old_val: { a: 12, id: 2 } }], ...counts({ replaced: 1 }),
   });
   const pk = h.atom([53, [[16, [T, 2]], { id: 5 }]]) as Record<string, unknown>;
-  assert.equal(pk['errors'], 1);
-  assert.match(pk['first_error'] as string, /^Primary key `id` cannot be changed \(`\{/);
+  assert.equal(pk.errors, 1);
+  assert.match(pk.first_error as string, /^Primary key `id` cannot be changed \(`\{/);
   assert.equal(h.fail([53, [[2, [1]], { a: 1 }]]).message.startsWith('Expected type SELECTION but found DATUM'), true);
 });
 
@@ -81,7 +81,7 @@ test('replace and delete', () => {
   assert.deepEqual(h.atom([55, [[16, [T, 7]], { id: 7, x: 1 }]]), counts({ inserted: 1 }));
   assert.deepEqual(h.atom([55, [[16, [T, 7]], null]]), counts({ deleted: 1 }));
   const missingPk = h.atom([55, [[16, [T, 1]], { a: 1 }]]) as Record<string, unknown>;
-  assert.equal(missingPk['first_error'], 'Inserted object must have primary key `id`:\n{\n\t"a":\t1\n}');
+  assert.equal(missingPk.first_error, 'Inserted object must have primary key `id`:\n{\n\t"a":\t1\n}');
   assert.deepEqual(h.atom([54, [[16, [T, 1]]]]), counts({ deleted: 1 }));
   assert.deepEqual(h.atom([54, [[16, [T, 1]]]]), counts({ skipped: 1 }));
   assert.deepEqual(h.atom([54, [[39, [T, { a: 99 }]]]]), counts({}));

@@ -9,7 +9,7 @@
 import { ErrorType, ResponseType } from '../protocol.js';
 import type { FeedSpec } from '../reql/feed-spec.js';
 import { errorResponse, runtimeError } from '../reql/errors.js';
-import { Feed } from './feed.js';
+import { Feed, type FeedRead } from './feed.js';
 
 /** The real server's default max_batch_bytes (1 MiB), scaled down by 4 for a first batch. */
 export const BATCH_BYTES = 1024 * 1024;
@@ -144,7 +144,7 @@ export class FeedCursors {
   }
 
   private batch(entry: OpenFeed, budget: number, extra: string): string {
-    let read;
+    let read: FeedRead;
     try {
       read = entry.feed.read(budget);
     } catch (err) {

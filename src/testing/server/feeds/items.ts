@@ -25,20 +25,20 @@ export function changeItem(c: Change, o: ItemOptions): object | undefined {
   const newVal = c.newVal ?? null;
   if (oldVal === null && newVal === null) return undefined;
   const item: Record<string, unknown> = {};
-  if (o.includeOffsets) item['new_offset'] = c.newOffset ?? null;
-  item['new_val'] = newVal;
-  if (o.includeOffsets) item['old_offset'] = c.oldOffset ?? null;
-  item['old_val'] = oldVal;
-  if (o.includeTypes) item['type'] = oldVal === null ? 'add' : newVal === null ? 'remove' : 'change';
+  if (o.includeOffsets) item.new_offset = c.newOffset ?? null;
+  item.new_val = newVal;
+  if (o.includeOffsets) item.old_offset = c.oldOffset ?? null;
+  item.old_val = oldVal;
+  if (o.includeTypes) item.type = oldVal === null ? 'add' : newVal === null ? 'remove' : 'change';
   return item;
 }
 
 /** `{new_val}` for a row that was there when the feed started (includeInitial). */
 export function initialItem(value: unknown, o: ItemOptions, offset?: number): object {
   const item: Record<string, unknown> = {};
-  if (o.includeOffsets && offset !== undefined) item['new_offset'] = offset;
-  item['new_val'] = value ?? null;
-  if (o.includeTypes) item['type'] = 'initial';
+  if (o.includeOffsets && offset !== undefined) item.new_offset = offset;
+  item.new_val = value ?? null;
+  if (o.includeTypes) item.type = 'initial';
   return item;
 }
 

@@ -24,7 +24,7 @@ export function isObject(v: unknown): v is DatumObject {
 /** The `$reql_type$` of a pseudo-type object, or undefined for plain objects. */
 export function ptypeOf(v: unknown): string | undefined {
   if (!isObject(v)) return undefined;
-  const t = v['$reql_type$'];
+  const t = v.$reql_type$;
   return typeof t === 'string' ? t : undefined;
 }
 
@@ -103,7 +103,7 @@ export function compareDatums(a: unknown, b: unknown): number {
       return sign(xa.length - xb.length);
     }
     case 'PTYPE<TIME>':
-      return sign(Number((a as DatumObject)['epoch_time']) - Number((b as DatumObject)['epoch_time']));
+      return sign(Number((a as DatumObject).epoch_time) - Number((b as DatumObject).epoch_time));
     case 'PTYPE<BINARY>':
       return Buffer.compare(binaryBytes(a as DatumObject), binaryBytes(b as DatumObject));
     default: {
@@ -127,7 +127,7 @@ export function compareDatums(a: unknown, b: unknown): number {
 }
 
 export function binaryBytes(v: DatumObject): Buffer {
-  const data = v['data'];
+  const data = v.data;
   return Buffer.from(typeof data === 'string' ? data : '', 'base64');
 }
 

@@ -84,7 +84,7 @@ function dedupe(values: readonly unknown[]): unknown[] {
 function indexable(key: unknown): boolean {
   if (key === null || key === undefined) return false;
   if (Array.isArray(key)) return key.every(indexable);
-  return !isObject(key) || typeof key['$reql_type$'] === 'string';
+  return !isObject(key) || typeof key.$reql_type$ === 'string';
 }
 
 /** The `function` field of indexStatus for an index on a field, byte for byte as the server writes it. */

@@ -14,7 +14,7 @@ export function mergeDatum(a: unknown, b: unknown): unknown {
       setField(out, k, mergeDatum(out[k], v));
       continue;
     }
-    const val = literal ? (v as DatumObject)['value'] : v;
+    const val = literal ? (v as DatumObject).value : v;
     if (val === undefined) delete out[k];
     else setField(out, k, dropLiterals(val));
   }
@@ -24,7 +24,7 @@ export function mergeDatum(a: unknown, b: unknown): unknown {
 /** A value with every `r.literal(x)` inside replaced by x (and `r.literal()` keys removed). */
 export function dropLiterals(v: unknown): unknown {
   if (!isObject(v)) return v;
-  if (ptypeOf(v) === 'LITERAL') return v['value'] === undefined ? undefined : dropLiterals(v['value']);
+  if (ptypeOf(v) === 'LITERAL') return v.value === undefined ? undefined : dropLiterals(v.value);
   let changed = false;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {

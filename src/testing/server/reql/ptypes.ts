@@ -10,7 +10,7 @@ import { normalizeTimezone } from './time.js';
 
 /** Checks (and canonicalizes) a pseudo-type object; plain objects pass unchanged. */
 export function sanitizePtype(o: DatumObject, literalOk = false): DatumObject {
-  const pt = o['$reql_type$'];
+  const pt = o.$reql_type$;
   if (pt === undefined) return o;
   switch (pt) {
     case 'TIME': return sanitizeTime(o);
@@ -132,5 +132,5 @@ export function binaryOf(bytes: Buffer): DatumObject {
 }
 
 export function isBinary(v: unknown): v is DatumObject {
-  return isObject(v) && v['$reql_type$'] === 'BINARY';
+  return isObject(v) && v.$reql_type$ === 'BINARY';
 }

@@ -82,7 +82,7 @@ export function runQuery(query: StartQuery, ctx: EvalContext): QueryResult {
   }
   const term = query.term;
   // The benchmark path: `[1, 1]` is a bare datum, nothing to compile or evaluate.
-  if ((typeof term !== 'object' || term === null) && query.optargs['array_limit'] === undefined) {
+  if ((typeof term !== 'object' || term === null) && query.optargs.array_limit === undefined) {
     return { kind: 'atom', value: term };
   }
   try {
@@ -91,9 +91,9 @@ export function runQuery(query: StartQuery, ctx: EvalContext): QueryResult {
       ctx, store: ctx.store, defaultDb: 'test', handlers: HANDLERS, arrayLimit: DEFAULT_ARRAY_LIMIT, now: undefined,
       globals: query.optargs,
     };
-    env.defaultDb = defaultDbName(query.optargs['db'], env);
+    env.defaultDb = defaultDbName(query.optargs.db, env);
     try {
-      env.arrayLimit = arrayLimitOf(query.optargs['array_limit'], env);
+      env.arrayLimit = arrayLimitOf(query.optargs.array_limit, env);
     } catch (err) {
       throw withFrames(err);
     }

@@ -156,7 +156,7 @@ class SystemTable implements TableSource {
 
   get(key: unknown): Doc | undefined {
     const ck = canonicalKey(key);
-    return this.rows().find((r) => canonicalKey(r['id']) === ck);
+    return this.rows().find((r) => canonicalKey(r.id) === ck);
   }
 }
 

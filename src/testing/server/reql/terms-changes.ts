@@ -13,7 +13,7 @@ import { logicError, runtimeError } from './errors.js';
 import { Call, evalTerm, type Env, type Handler } from './evaluate.js';
 import { FeedVal, type FeedOptions, type FeedSpec } from './feed-spec.js';
 import {
-  Scope, SelectionVal, SingleSelectionVal, Special, StreamVal, TableVal, wrongKind, type TableSource,
+  type Scope, SelectionVal, SingleSelectionVal, Special, StreamVal, TableVal, wrongKind, type TableSource,
 } from './values.js';
 
 /** configured_limits_t::default_changefeed_queue_size. */
@@ -94,7 +94,7 @@ function unwrap(term: unknown): { ops: RawTerm[]; base: unknown } {
   for (;;) {
     const raw = rawTerm(t);
     if (raw === undefined) break;
-    const orderByIndex = raw.type === T.ORDER_BY && raw.args.length === 1 && raw.optargs?.['index'] !== undefined;
+    const orderByIndex = raw.type === T.ORDER_BY && raw.args.length === 1 && raw.optargs?.index !== undefined;
     const rowWise = TRANSFORMS.has(raw.type) && !(raw.type === T.MAP && raw.args.length !== 2);
     if (!rowWise && !orderByIndex) break;
     for (let i = 1; i < raw.args.length; i++) {
@@ -121,7 +121,7 @@ function limitFeed(call: Call, options: FeedOptions, limitTerm: RawTerm): FeedSp
   if (ops.some((op) => op.type !== T.FILTER)) unsupportedFeed(T.LIMIT);
   const inner = rawTerm(limitTerm.args[0]);
   const sorted = (t: RawTerm | undefined): boolean => t !== undefined &&
-    (t.type === T.ORDER_BY ? t.optargs?.['index'] !== undefined : t.type === T.FILTER && sorted(rawTerm(t.args[0])));
+    (t.type === T.ORDER_BY ? t.optargs?.index !== undefined : t.type === T.FILTER && sorted(rawTerm(t.args[0])));
   if (!sorted(inner)) throw logicError('Cannot get changes on the first elements of an unordered stream.');
   const limit = call.env.arrayLimit;
   const top = (): readonly Doc[] => asSeq(evalTerm(call.args[0], call.scope, call.env)).rows.all() as readonly Doc[];

@@ -2,7 +2,7 @@
 // config/status/wait/sync. Result shapes and messages are the real server's.
 import { ErrorType, T } from '../protocol.js';
 import { SYSTEM_DB, type Table } from '../store.js';
-import { type DatumObject } from './datum.js';
+import type { DatumObject } from './datum.js';
 import { logicError, runtimeError } from './errors.js';
 import type { Call, Handler } from './evaluate.js';
 import { asDb, asInt, asString, asTable } from './convert.js';

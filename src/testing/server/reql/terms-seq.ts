@@ -5,7 +5,7 @@
 import { T } from '../protocol.js';
 import { compareDatums, datumTypeName, deepEqual, isObject, truthy, type DatumObject } from './datum.js';
 import { isNonExistence, logicError, nonExistence, ReqlError, typeError } from './errors.js';
-import { type Call, type Handler } from './evaluate.js';
+import type { Call, Handler } from './evaluate.js';
 import {
   asDatum, asInt, asSeq, asString, checkArray, derivedKind, isStream, sameKind,
 } from './convert.js';
@@ -235,9 +235,9 @@ export const seqTerms: ReadonlyArray<readonly [number, Handler]> = [
   [T.ZIP, (call) => {
     const v0 = call.arg(0);
     const rows = call.arg(0, asSeq).rows.map((r) => {
-      const left = isObject(r) ? r['left'] : undefined;
+      const left = isObject(r) ? r.left : undefined;
       if (left === undefined) throw logicError('ZIP can only be called on the result of a join.');
-      const right = (r as DatumObject)['right'];
+      const right = (r as DatumObject).right;
       return right === undefined ? left : { ...(left as DatumObject), ...(right as DatumObject) };
     });
     return derivedKind(v0, rows, call.env.arrayLimit);

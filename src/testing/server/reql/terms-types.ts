@@ -146,15 +146,15 @@ function info(call: Call): Record<string, unknown> {
   const v = call.arg(0);
   const out: Record<string, unknown> = { type: typeOfValue(v) };
   if (v instanceof DbVal) {
-    out['name'] = v.name;
-    out['id'] = call.env.store.getDb(v.name)?.id ?? null;
+    out.name = v.name;
+    out.id = call.env.store.getDb(v.name)?.id ?? null;
   } else if (v instanceof TableVal) {
     Object.assign(out, tableInfo(v.source, call.env.store));
   } else if (v instanceof SelectionVal || v instanceof SingleSelectionVal) {
-    out['table'] = { type: 'TABLE', ...tableInfo(v.source, call.env.store) };
+    out.table = { type: 'TABLE', ...tableInfo(v.source, call.env.store) };
     if (v instanceof SelectionVal && v.kind === 'slice' && v.slice !== undefined) {
-      out['index'] = v.slice.index;
-      out['sorting'] = v.slice.order === 'asc' ? 'ASCENDING' : v.slice.order === 'desc' ? 'DESCENDING' : 'UNORDERED';
+      out.index = v.slice.index;
+      out.sorting = v.slice.order === 'asc' ? 'ASCENDING' : v.slice.order === 'desc' ? 'DESCENDING' : 'UNORDERED';
       const b = v.slice.bounds;
       const side = (name: 'left' | 'right', value: unknown, open: boolean, unbounded: unknown): void => {
         if (b === undefined || value === unbounded) out[`${name}_bound_type`] = 'unbounded';
@@ -168,10 +168,10 @@ function info(call: Call): Record<string, unknown> {
       side('right', b?.hi, b?.hiOpen ?? true, MAXVAL);
     }
   } else if (v instanceof FuncVal) {
-    out['source_code'] = JSON.stringify(v.body);
+    out.source_code = JSON.stringify(v.body);
   } else if (!(v instanceof Special)) {
-    if (isBinary(v)) out['count'] = decodeBinary(v).length;
-    if (v !== null) out['value'] = prettyPrint(v);
+    if (isBinary(v)) out.count = decodeBinary(v).length;
+    if (v !== null) out.value = prettyPrint(v);
   }
   return sortedObject(out) as Record<string, unknown>;
 }

@@ -81,7 +81,7 @@ function insert(call: Call): DatumObject {
   let conflictFn: Fn | undefined;
   let mode = 'error';
   if (call.hasOpt('conflict') && call.opt('conflict') instanceof FuncVal) {
-    if (!isDeterministic(call.optargs?.['conflict'])) {
+    if (!isDeterministic(call.optargs?.conflict)) {
       throw logicError('The conflict function passed to `insert` must be deterministic.');
     }
     conflictFn = call.optFn('conflict');

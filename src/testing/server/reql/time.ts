@@ -17,12 +17,12 @@ export function isTime(v: unknown): v is DatumObject {
 }
 
 export function epochOf(v: DatumObject): number {
-  const e = v['epoch_time'];
+  const e = v.epoch_time;
   return typeof e === 'number' ? e : 0;
 }
 
 export function timezoneOf(v: DatumObject): string {
-  const tz = v['timezone'];
+  const tz = v.timezone;
   return typeof tz === 'string' ? tz : '+00:00';
 }
 
@@ -243,5 +243,5 @@ function parseClock(s: string): [number, number, number] {
 }
 
 export function isTimeObject(v: unknown): v is DatumObject {
-  return isObject(v) && v['$reql_type$'] === 'TIME';
+  return isObject(v) && v.$reql_type$ === 'TIME';
 }

@@ -57,9 +57,9 @@ export class WriteResult {
 
   toDatum(): DatumObject {
     const out: Record<string, unknown> = { ...this.counts };
-    if (this.changes !== undefined) out['changes'] = this.changes;
-    if (this.firstError !== undefined) out['first_error'] = this.firstError;
-    if (this.generatedKeys.length > 0) out['generated_keys'] = this.generatedKeys;
+    if (this.changes !== undefined) out.changes = this.changes;
+    if (this.firstError !== undefined) out.first_error = this.firstError;
+    if (this.generatedKeys.length > 0) out.generated_keys = this.generatedKeys;
     return sortedObject(out);
   }
 }
