@@ -41,6 +41,6 @@ test('repool bench: pool totals exclude seeding and warm-up; the peaks line name
   assert.ok(!('idle' in report.pool.peaks));
   assert.ok(report.pool.peaks.leased! <= report.pool.peaks.size!);
   assert.ok(report.pool.samples >= 2);
-  assert.match(res.stderr, /pool peaks\s+size \d+, leased \d+.* \(each gauge's own highest of \d+ samples\)/);
+  assert.match(res.stderr, /pool peaks\s+size \d+, ready \d+, leased \d+.* \(each gauge's own highest of \d+ samples\)/);
   assert.match(res.stderr, /pool totals \(run\)\s+.*acquired 150.*\(measured run only\)/);
 });

@@ -30,6 +30,8 @@ export interface BenchOptions {
   readonly warmupMs: number;
   readonly mode: BenchMode;
   readonly workload: WorkloadName;
+  /** Changefeeds of the `feed` workload. */
+  readonly feeds: number;
   readonly jsonFile: string | undefined;
   readonly htmlFile: string | undefined;
 }
@@ -62,7 +64,11 @@ Load:
   --warmup T             unmeasured warm-up before the run, same forms as --duration
                          (default 1s; 0 with --queries)
   --mode lease|run       lease: acquire, run, release; run: pool.run(query) (default lease)
-  --workload W           ${WORKLOADS.join(' | ')} (default mixed)
+  --workload W           ${WORKLOADS.join(' | ')} (default mixed); feed: the workers
+                         insert rows while --feeds changefeeds (pool.changes) read them,
+                         and the report adds changes delivered per second and the
+                         latency from a write's acknowledgement to each feed's change
+  --feeds N              changefeeds of the feed workload (default 10)
 Output (the table goes to stdout, progress and status lines to stderr):
   --json FILE            write the report as JSON; - writes it to stdout, and the table
                          then goes to stderr, so stdout holds only the JSON document
@@ -97,7 +103,7 @@ function parseInteger(text: string, min: number, max: number): number | undefine
 const SPEC: FlagSpec = {
   values: [
     'host', 'port', 'user', 'password-env', 'db', 'rows', 'pool-size', 'concurrency',
-    'duration', 'queries', 'warmup', 'mode', 'workload', 'json', 'html',
+    'duration', 'queries', 'warmup', 'mode', 'workload', 'feeds', 'json', 'html',
   ],
   refused: {
     password: '--password is not accepted: put the password in an environment variable and pass --password-env VAR',
@@ -184,6 +190,7 @@ function validate(raw: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv): Ben
     warmupMs: duration('warmup', stop.kind === 'queries' ? 0 : 1000, 0),
     mode: oneOf<BenchMode>('mode', ['lease', 'run'], 'lease'),
     workload: oneOf<WorkloadName>('workload', WORKLOADS, 'mixed'),
+    feeds: int('feeds', 10, 1, 100_000),
     jsonFile: raw.get('json'),
     htmlFile: raw.get('html'),
   };

@@ -9,7 +9,9 @@ import { startPoolSampler, type PoolSummary } from './pool-sampler.js';
 import { writeOutputs } from './outputs.js';
 import { checkOutputPaths } from './output-paths.js';
 import { runLoad, type Operation, type RunResult } from './runner.js';
-import { drain, makeWorkload, seed, type BenchQuery } from './workloads.js';
+import { drain, feedInserts, makeWorkload, seed, type BenchQuery } from './workloads.js';
+import { startFeedMeter } from './feed-meter.js';
+import { feedSection } from './report-feed.js';
 import { errorType } from './errors.js';
 import { errorLine, usageErrorText } from '../messages.js';
 import { versionLine } from '../version.js';
@@ -100,13 +102,24 @@ async function bench(argv: readonly string[], o: BenchOptions, io: BenchIO, sign
     io.stderr.write(`seeding ${o.db}.${o.table} with ${o.rows} rows...\n`);
     await seed(runLeased, target);
     const workload = makeWorkload(o.workload, target);
-    const op: Operation = o.mode === 'run' ? () => p.run(workload.next()) : () => runLeased(workload.next());
+    let op: Operation = o.mode === 'run' ? () => p.run(workload.next()) : () => runLeased(workload.next());
+    // The feed workload: inserts with ids the meter matches, read back by --feeds changefeeds.
+    const meter = o.workload === 'feed' ? await startFeedMeter(p, o.db, o.table, o.feeds) : undefined;
+    if (meter !== undefined) {
+      const insert = feedInserts(o.db, o.table);
+      op = async () => {
+        const { id, query } = insert();
+        await (o.mode === 'run' ? p.run(query) : runLeased(query));
+        meter.acknowledged(id);
+      };
+    }
 
     if (o.warmupMs > 0 && !signal.aborted) {
       io.stderr.write(`warming up for ${o.warmupMs} ms...\n`);
       await runLoad(op, { concurrency: o.concurrency, stop: { kind: 'duration', ms: o.warmupMs }, signal, classify: errorType });
     }
 
+    meter?.start();
     const progress = createProgress(io.stderr);
     const startedAt = new Date();
     const cpuBefore = child ? await child.cpuTimeMs() : null;
@@ -126,6 +139,7 @@ async function bench(argv: readonly string[], o: BenchOptions, io: BenchIO, sign
       progress.done();
     }
     const cpuAfter = child ? await child.cpuTimeMs() : null;
+    const feed = meter === undefined ? null : feedSection(await meter.stop());
 
     let server = null;
     if (child) {
@@ -133,7 +147,7 @@ async function bench(argv: readonly string[], o: BenchOptions, io: BenchIO, sign
       const cpuPercent = cpuMs === null ? null : Math.round((cpuMs / Math.max(result.elapsedMs, 1)) * 100);
       server = { pid: child.pid, cpuMs, cpuPercent };
     }
-    const report = buildReport({ argv, options: o, startedAt, result, pool: poolSummary, server });
+    const report = buildReport({ argv, options: o, startedAt, result, pool: poolSummary, server, feed });
     await writeOutputs(report, o, io);
     if (result.interrupted) return 130;
     return result.ok === 0 && result.errors > 0 ? 1 : 0;

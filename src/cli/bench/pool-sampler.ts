@@ -7,7 +7,7 @@
 export type PoolCounts = Readonly<Record<string, number>>;
 
 export interface PoolSummary {
-  /** Gauges after the run: size, idle, leased, opening, closing, waiting, inFlight. */
+  /** Gauges after the run: size, ready, idle, leased, opening, retiring, closing, waiting, inFlight, cursors, feeds. */
   readonly final: PoolCounts;
   /** The highest value of each gauge over the samples (idle left out: it peaks when nothing runs). */
   readonly peaks: PoolCounts;
@@ -18,7 +18,7 @@ export interface PoolSummary {
 }
 
 /** Counts that go up and down; every other numeric field but `poolSize` is a running total. */
-const GAUGES = ['size', 'idle', 'leased', 'opening', 'closing', 'waiting', 'inFlight'] as const;
+const GAUGES = ['size', 'ready', 'idle', 'leased', 'opening', 'retiring', 'closing', 'waiting', 'inFlight', 'cursors', 'feeds'] as const;
 const NOT_PEAKED = new Set<string>(['idle']);
 const CONFIG = new Set<string>(['poolSize']);
 

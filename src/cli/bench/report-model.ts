@@ -6,6 +6,7 @@ import type { HistogramBucket } from './histogram.js';
 import type { RunResult, SecondSample } from './runner.js';
 import { usToMs } from './format.js';
 import { formatCounts, type PoolSummary } from './pool-sampler.js';
+import type { FeedSection } from './report-feed.js';
 
 
 export interface BenchReport {
@@ -43,6 +44,8 @@ export interface BenchReport {
   readonly timeline: readonly SecondSample[];
   /** The pool during the measured run: gauges at the end, each gauge's peak, totals of the run. */
   readonly pool: PoolSummary;
+  /** The feed workload's changefeeds, or null for the other workloads. */
+  readonly feed: FeedSection | null;
   /** The test server's process when the bench started one: its CPU time over the run. */
   readonly server: { readonly pid: number; readonly cpuMs: number | null; readonly cpuPercent: number | null } | null;
   readonly environment: { readonly node: string; readonly cpu: string; readonly cores: number; readonly platform: string };
@@ -55,6 +58,7 @@ export interface ReportInput {
   readonly result: RunResult;
   readonly pool: PoolSummary;
   readonly server: BenchReport['server'];
+  readonly feed?: FeedSection | null;
 }
 
 /** Quotes an argument for a POSIX shell only when it needs it. */
@@ -106,6 +110,7 @@ export function buildReport(input: ReportInput): BenchReport {
     histogram: h.buckets(),
     timeline: result.timeline,
     pool: input.pool,
+    feed: input.feed ?? null,
     server: input.server,
     environment: environment(),
   };
@@ -117,7 +122,14 @@ export function buildReport(input: ReportInput): BenchReport {
  */
 export function poolRows(report: BenchReport): [string, string][] {
   const p = report.pool;
+  const f = report.feed;
+  const feedRows: [string, string][] = f === null ? [] : [
+    ['feeds', `${f.feeds} changefeeds (pool.changes), ${f.changes.toLocaleString('en-US')} changes delivered`],
+    ['changes delivered', `${Math.round(f.changesPerSecond).toLocaleString('en-US')} changes/s`],
+    ['change latency', `p50 ${f.latency.p50} ms, p99 ${f.latency.p99} ms, max ${f.latency.max} ms (write acknowledged -> change received${f.beforeAck > 0 ? `; ${f.beforeAck} arrived before their write's answer` : ''})`],
+  ];
   return [
+    ...feedRows,
     ['pool at end', formatCounts(p.final)],
     ['pool peaks', `${formatCounts(p.peaks)} (each gauge's own highest of ${p.samples} samples)`],
     ['pool totals (run)', `${formatCounts(p.run)} (measured run only)`],

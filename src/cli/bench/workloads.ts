@@ -2,7 +2,7 @@
 // makes sure the table they read exists and holds rows 0..rows-1.
 import r from 'rethinkdb';
 
-export const WORKLOADS = ['point-get', 'insert', 'range', 'mixed'] as const;
+export const WORKLOADS = ['point-get', 'insert', 'range', 'mixed', 'feed'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** A query of the official driver, as both `query.run(conn)` and `pool.run(query)` take it. */
@@ -61,6 +61,7 @@ export function makeWorkload(name: WorkloadName, target: WorkloadTarget): Worklo
   const pick: Record<WorkloadName, () => BenchQuery> = {
     'point-get': pointGet,
     insert,
+    feed: insert,
     range,
     mixed: () => {
       const x = Math.random();
@@ -68,6 +69,16 @@ export function makeWorkload(name: WorkloadName, target: WorkloadTarget): Worklo
     },
   };
   return { name, next: pick[name] };
+}
+
+/** Inserts of the feed workload: each returns its row's id, which the feeds' changes carry. */
+export function feedInserts(db: string, table: string): () => { id: string; query: BenchQuery } {
+  const runId = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+  let n = 0;
+  return () => {
+    const id = `${runId}-f${n++}`;
+    return { id, query: r.db(db).table(table).insert(makeRow(id, n)) };
+  };
 }
 
 /** Runs one query and returns its result with any cursor read to an array. */
