@@ -54,6 +54,12 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
   #reading: Promise<IteratorResult<T>> = Promise.resolve({ done: false, value: undefined as T });
   #wake: (() => void) | undefined = undefined;
   #opened: Promise<void>;
+  /**
+   * Resolves once the feed's query runs on a server (changes written from then on reach
+   * it), or when the feed ends first. Never rejects.
+   */
+  readonly ready: Promise<void>;
+  #markReady: () => void = () => undefined;
   /** Settles when the feed ends: a read waiting on the driver stops waiting (the official
    * driver drops a pending next() when its cursor is closed, without settling it). */
   readonly #ended: Promise<typeof ENDED>;
@@ -70,11 +76,18 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
   ) {
     this.#converge = settings.converge ? new Converge(settings.primaryKey) : undefined;
     this.#ended = new Promise((resolve) => (this.#endNow = () => resolve(ENDED)));
+    this.ready = new Promise<void>((resolve) => (this.#markReady = resolve));
     // Opened at once, so that changes made after the call are not missed. A first attempt
     // that fails for want of a connection is retried like a resume.
+    // A first attempt that fails is a gap too (changes made meanwhile are missed): it is
+    // reported as a resume once the feed runs.
     this.#opened = this.#connect(undefined).catch((error: unknown) => {
-      if (transient(error)) this.#attempt = 1;
-      else this.#failure = error;
+      if (!transient(error)) {
+        this.#failure = error;
+        return;
+      }
+      this.#attempt = 1;
+      this.#lostAt = cluster.options.clock.now();
     });
     settings.options.signal?.addEventListener('abort', () => void this.#fail(settings.options.signal!.reason), { once: true });
   }
@@ -120,6 +133,7 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
     this.#closed = true;
     this.#wake?.();
     this.#endNow();
+    this.#markReady();
     this.onEnd(this);
   }
 
@@ -229,6 +243,7 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
     }
     this.#current = { cursor: opened.cursor as unknown as Link['cursor'], link: opened.link as CursorLink<unknown> };
     this.#attempt = 0;
+    this.#markReady();
     const lostAt = this.#lostAt;
     if (lostAt === undefined) return;
     // A resume: say so, and get ready for the re-sent rows.

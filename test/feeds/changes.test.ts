@@ -63,8 +63,9 @@ for (const driver of ['official', 'rethinkdb-ts'] as const) {
     assert.deepEqual(got, [
       { state: 'initializing', type: 'state' }, { new_val: { id: 1, v: 1 }, type: 'initial' }, { state: 'ready', type: 'state' },
     ]);
-    const point = p.changes<Change>((R.table(t).get(1 as never) as unknown as { changes(): unknown }).changes() as never);
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the point feed is open on the server
+    const point = p.changes<Change>((R.table(t).get(1 as never) as unknown as { changes(options: object): unknown }).changes({ includeInitial: true }) as never);
+    // Live once its initial row came.
+    assert.deepEqual((await point.next()).value, { new_val: { id: 1, v: 1 } });
     await r.table(t).get(1 as never).update({ v: 5 }).run(admin);
     assert.deepEqual((await point.next()).value, { new_val: { id: 1, v: 5 }, old_val: { id: 1, v: 1 } });
     assert.deepEqual((await feed.next()).value, { new_val: { id: 1, v: 5 }, old_val: { id: 1, v: 1 }, type: 'change' });
@@ -79,7 +80,9 @@ for (const driver of ['official', 'rethinkdb-ts'] as const) {
     const resumed: PoolEvents['feedResumed'][] = [];
     p.on('feedResumed', (e) => resumed.push(e));
     const feed = p.changes<Change>(R.table(t).changes() as never, { markers: true });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await feed.ready; // live on the server: writes from now on reach it
+    await r.table(t).insert({ id: 0 }).run(admin);
+    assert.deepEqual((await feed.next()).value, { new_val: { id: 0 }, old_val: null });
     server.dropConnections();
     admin = await r.connect({ host: server.host, port: server.port });
     const first = await feed.next();
@@ -99,8 +102,9 @@ for (const driver of ['official', 'rethinkdb-ts'] as const) {
   it(`${driver}: 50 feeds on poolSize 2 leave acquire() able to lease`, async () => {
     const t = await freshTable();
     const p = pool();
-    const feeds = Array.from({ length: 50 }, () => p.changes(R.table(t).changes() as never));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const feeds = Array.from({ length: 50 }, () => p.changes(R.table(t).changes({ includeStates: true } as never) as never));
+    // Each is live once it says `ready`.
+    for (const f of feeds) assert.deepEqual((await f.next()).value, { state: 'ready' });
     assert.equal(p.stats().feeds, 50);
     const conn = await p.acquire({ timeoutMs: 2_000 });
     p.release(conn);

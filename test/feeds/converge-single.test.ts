@@ -1,23 +1,12 @@
 // The convergence guarantee on a single server behind the fault proxy (see converge-run.ts):
 // dropped connections, restarts with a down gap, blackholes. Replay: CHAOS_SEED=<n> npm test -- converge-single
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { startFaultProxy, startTestServer, type FaultProxy, type TestServer } from '../../src/testing/index.js';
 import { converge, convergeSeed, type Faults } from './converge-run.js';
 
-let server: TestServer;
-let proxy: FaultProxy;
-before(async () => {
-  server = await startTestServer({ port: 0 });
-  proxy = await startFaultProxy({ target: server });
-});
-after(async () => {
-  await proxy.stop();
-  await server.stop();
-});
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function faults(): Faults {
+function faults(server: TestServer, proxy: FaultProxy): Faults {
   return {
     target: { host: proxy.host, port: proxy.port },
     direct: { host: server.host, port: server.port },
@@ -48,7 +37,10 @@ describe('converge: one server behind the fault proxy', { concurrency: true }, (
   const seed = convergeSeed();
   for (const driver of ['official', 'rethinkdb-ts'] as const) {
     it(`${driver}: the map equals the table after the faults (seed ${seed})`, async () => {
-      console.log(await converge(driver, faults(), `conv_${driver === 'official' ? 'o' : 't'}`, seed));
+      // A server of its own: the other driver's faults must not reach this one's check.
+      await using server = await startTestServer({ port: 0 });
+      await using proxy = await startFaultProxy({ target: server });
+      console.log(await converge(driver, faults(server, proxy), 'conv', seed));
     });
   }
 });
