@@ -89,6 +89,8 @@ export interface DriverHooks<C> {
   socket(conn: C): SocketLike | undefined;
   /** Bytes of an incomplete frame the driver holds (a server writes frames whole: a stuck part is a fault). */
   partialFrame(conn: C): number;
+  /** Closes a connection the pool knows is broken at once, without a goodbye the peer may never answer. */
+  destroy(conn: C): void;
   /** The optargs of a `changes()` query, if `query` is one this driver built. */
   feed(query: unknown): FeedInfo | undefined;
   /**

@@ -27,6 +27,8 @@ export interface Driver<C> {
   socket(conn: C): SocketLike | undefined;
   partialFrame(conn: C): number;
   feed(query: unknown): FeedInfo | undefined;
+  /** Closes a broken connection at once (the built-in drivers); undefined: close() it. */
+  destroy: ((conn: C) => void) | undefined;
   answered(cursor: object): Promise<unknown> | undefined;
 }
 
@@ -60,6 +62,7 @@ export function toDriver<C>(connector: Connector<C, unknown>): Driver<C> {
     socket: hooks ? hooks.socket : () => undefined,
     partialFrame: hooks ? hooks.partialFrame : () => 0,
     feed: hooks ? hooks.feed : () => undefined,
+    destroy: hooks?.destroy,
     answered: hooks ? hooks.answered : () => undefined,
   };
 }

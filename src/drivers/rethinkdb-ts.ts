@@ -86,6 +86,7 @@ const hooks: DriverHooks<RethinkdbTsConnection> = {
   socket: (conn) => states.get(conn)?.socket,
   partialFrame: (conn) => (internals(conn).socket as { buffer?: Buffer }).buffer?.length ?? 0,
   feed: feedOf,
+  destroy: (conn) => states.get(conn)?.socket.destroy(),
   // getCursor() resolves before the server answered; init() keeps the first read here.
   answered: (cursor) => (cursor as { resolving?: Promise<unknown> }).resolving,
 };

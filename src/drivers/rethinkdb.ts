@@ -71,6 +71,8 @@ const hooks: DriverHooks<Connection> = {
   socket: (conn) => tcp(conn).rawSocket ?? undefined,
   partialFrame: (conn) => (conn as unknown as { buffer?: Buffer }).buffer?.length ?? 0,
   feed: feedOf,
+  // The socket goes now; the driver then fails what was in flight and emits close.
+  destroy: (conn) => tcp(conn).rawSocket?.destroy(),
   // run() resolves with a cursor once the first batch came.
   answered: () => undefined,
 };

@@ -20,6 +20,9 @@ export function closeSlot<C>(ctx: ServerContext<C>, slot: Slot<C>, reason: Close
   clearTimers(ctx, slot);
   table.move(slot, 'closing');
   const conn = slot.conn!;
+  // A broken connection (a failed ping, a stalled frame, a dead server) may never answer a
+  // goodbye: its socket goes at once.
+  if (reason === 'broken' && ctx.driver.destroy !== undefined) ctx.driver.destroy(conn);
   const finish = () => {
     table.move(slot, 'closed');
     ctx.totals.closed++;
