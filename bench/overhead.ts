@@ -1,11 +1,12 @@
 // Acquire+release throughput of async-repool against generic-pool, tarn and a minimal promise
 // pool (the floor), all over an in-memory Connector so only pool bookkeeping is measured.
 //
-//   npm run bench:overhead [-- --ms 1000 --rounds 3 --json bench/results/overhead.json]
+//   npm run bench:overhead [-- --ms 1000 --rounds 5 --json bench/results/overhead.json --only '1 caller']
 //
 // Scenarios: pool size 10 and 1000; 1 caller, 100 callers, and 10 000 callers more than the
 // pool has connections (so ~10 000 acquires are always queued). Each subject runs in every
-// round in a rotating order; the median round is reported.
+// round in a rotating order; the median round is reported, and the ratio to the minimal pool
+// is the median of the ratios within each round.
 import { parseArgs } from 'node:util';
 import { writeResult } from './lib/machine.js';
 import { makeSubject, SUBJECTS, type SubjectName } from './lib/subjects.js';
@@ -13,8 +14,9 @@ import { makeSubject, SUBJECTS, type SubjectName } from './lib/subjects.js';
 const { values } = parseArgs({
   options: {
     ms: { type: 'string', default: '1000' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     json: { type: 'string', default: 'bench/results/overhead.json' },
+    only: { type: 'string' },
   },
 });
 const MEASURE_MS = Number(values.ms);
@@ -27,6 +29,8 @@ for (const size of [10, 1000]) {
   scenarios.push({ size, callers: 100, label: `size ${size}, 100 callers` });
   scenarios.push({ size, callers: size + 10_000, label: `size ${size}, 10k queued` });
 }
+// --only 'size 10,' runs the scenarios whose label contains it (a quick look at one case).
+if (values.only !== undefined) scenarios.splice(0, scenarios.length, ...scenarios.filter((s) => s.label.includes(values.only!)));
 
 async function measure(name: SubjectName, s: Scenario): Promise<number> {
   const subject = await makeSubject(name, s.size);
@@ -65,6 +69,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 const results: Record<string, Record<SubjectName, number>> = {};
+const ratios: Record<string, number> = {};
+const rounds: Record<string, Record<SubjectName, number[]>> = {};
 for (const s of scenarios) {
   const samples: Record<SubjectName, number[]> = { 'async-repool': [], 'generic-pool': [], tarn: [], minimal: [] };
   for (let round = 0; round < ROUNDS; round++) {
@@ -73,12 +79,18 @@ for (const s of scenarios) {
   }
   const med = Object.fromEntries(SUBJECTS.map((n) => [n, median(samples[n])])) as Record<SubjectName, number>;
   results[s.label] = med;
+  rounds[s.label] = samples;
+  // The ratio to the floor is taken within each round (the two ran within seconds of each
+  // other, so a machine that speeds up or slows down between rounds moves both), then the
+  // median over rounds.
+  const ratio = median(samples['async-repool'].map((x, i) => x / samples.minimal[i]!));
+  ratios[s.label] = ratio;
   const repool = med['async-repool'];
   console.log(
     `${s.label.padEnd(24)} async-repool ${fmt(repool).padStart(11)}/s | ` +
       `generic-pool ${fmt(med['generic-pool']).padStart(10)}/s (x${(repool / med['generic-pool']).toFixed(2)}) | ` +
       `tarn ${fmt(med.tarn).padStart(10)}/s (x${(repool / med.tarn).toFixed(2)}) | ` +
-      `minimal ${fmt(med.minimal).padStart(11)}/s (x${(repool / med.minimal).toFixed(2)})`,
+      `minimal ${fmt(med.minimal).padStart(11)}/s (x${ratio.toFixed(2)})`,
   );
 }
 
@@ -93,5 +105,7 @@ console.log(`spread across pool size (1 caller): ${(spread(oneCaller) * 100).toF
 console.log(`spread across pool size (10k queued): ${(spread(queued) * 100).toFixed(1)} %`);
 
 if (values.json) {
-  writeResult(values.json, 'overhead', 'npm run bench:overhead', { measureMs: MEASURE_MS, rounds: ROUNDS, opsPerSecond: results });
+  writeResult(values.json, 'overhead', 'npm run bench:overhead', {
+    measureMs: MEASURE_MS, rounds: ROUNDS, opsPerSecond: results, ratioToMinimal: ratios, samples: rounds,
+  });
 }

@@ -17,7 +17,7 @@ import { ServerPool, type PoolParts } from '../server/server-pool.js';
 import { Work, type Slot, type SlotHome } from '../server/slot.js';
 import { Dispatcher } from './dispatcher.js';
 import { CallerQueue, type Waiter } from './queue.js';
-import { byLoad } from './route.js';
+import { byLoad, leastLoaded } from './route.js';
 import { drainServers } from './drain.js';
 
 export class Cluster<C> implements ServerListener<C> {
@@ -42,7 +42,7 @@ export class Cluster<C> implements ServerListener<C> {
     let lastId = 0;
     this.#parts = { options, notify, registry: this.registry, listener: this, budget: new ConnectBudget(UNPROVEN_CONNECTS), nextId: () => ++lastId };
     this.#now = coarseReader(options.clock);
-    this.queue = new CallerQueue(options.clock, options.acquireTimeoutMs, (w) => this.#expired(w));
+    this.queue = new CallerQueue<Slot<C>>(options.clock, options.acquireTimeoutMs, (w) => this.#expired(w), (slot) => slot.conn);
     this.#dispatcher = new Dispatcher(this.active, this.queue, options.clock);
     for (const a of options.seeds) {
       // One server from the connect options: they go to the driver unchanged.
@@ -52,8 +52,18 @@ export class Cluster<C> implements ServerListener<C> {
 
   // ---- hand-out -----------------------------------------------------------------------------
 
+  /**
+   * The hand-out fast path: a free connection known to work, leased now, when no caller waits
+   * before this one. Undefined sends the caller to lease(). A server that takes work is not
+   * down, so failFast has nothing to refuse here.
+   */
+  leaseNow(): Slot<C> | undefined {
+    if (this.closing || this.queue.exclusive.length !== 0) return undefined;
+    return this.#first()?.leaseFree(this.#now());
+  }
+
   /** A connection to lease: at once when one is free and known to work, else after waiting. */
-  lease(timeoutMs: number, signal: AbortSignal | undefined, stack: string | undefined): Slot<C> | Promise<Slot<C>> {
+  lease(timeoutMs: number, signal: AbortSignal | undefined, stack: string | undefined): Slot<C> | Promise<C> {
     const refusal = this.refusal();
     if (refusal) return Promise.reject(refusal);
     const now = this.#now();
@@ -66,7 +76,7 @@ export class Cluster<C> implements ServerListener<C> {
         return fresh;
       }
     }
-    return this.#wait(true, Work.Query, now, timeoutMs, signal, stack, undefined);
+    return this.#wait(true, Work.Query, now, timeoutMs, signal, stack, undefined) as Promise<C>; // forLease: the connection
   }
 
   /** A connection with room for one more piece of multiplexed work (already counted on it). */
@@ -78,20 +88,20 @@ export class Cluster<C> implements ServerListener<C> {
     const now = this.#now();
     if (this.queue.shared.length === 0) {
       const server = avoid === undefined ? this.#first() : this.#other(avoid);
-      const slot = server?.takeShared(now, kind !== Work.Query).fresh;
+      const slot = server?.takeShared(now, kind !== Work.Query);
       if (slot !== undefined) {
         server!.startWork(slot, kind);
         return slot;
       }
     }
-    return this.#wait(false, kind, now, timeoutMs, signal, undefined, onTimeout);
+    return this.#wait(false, kind, now, timeoutMs, signal, undefined, onTimeout) as Promise<Slot<C>>;
   }
 
   /** The least loaded server that takes work (with one server, a plain read). */
   #first(): ServerPool<C> | undefined {
     const { active } = this;
     if (active.length === 1) return active[0]!.usable ? active[0] : undefined;
-    return byLoad(active)[0];
+    return leastLoaded(active);
   }
 
   /** A server other than `avoid` if one takes work (a retry goes elsewhere), else `avoid`'s best. */
@@ -103,7 +113,7 @@ export class Cluster<C> implements ServerListener<C> {
   #wait(
     exclusive: boolean, kind: Work, now: number, timeoutMs: number, signal: AbortSignal | undefined,
     stack: string | undefined, onTimeout: (() => unknown) | undefined,
-  ): Promise<Slot<C>> {
+  ): Promise<unknown> {
     const { queue } = this;
     if (queue.pending >= this.options.maxWaiters) {
       // Refused, but a sign of demand: without it a pool with no connection would open none.
@@ -112,18 +122,21 @@ export class Cluster<C> implements ServerListener<C> {
       return Promise.reject(new PoolQueueFullError(this.options.maxWaiters));
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<Slot<C>>((resolve, reject) => {
-      const home = this.#first() ?? this.active[0]!;
-      const w = queue.waiter(resolve, reject, exclusive, kind, now, timeoutMs, stack, home);
-      w.onTimeout = onTimeout;
-      if (signal) {
-        w.signal = signal;
-        w.onAbort = () => w.fail(signal.reason);
-        signal.addEventListener('abort', w.onAbort, { once: true });
-      }
-      queue.push(w);
+    const home = this.#first() ?? this.active[0]!;
+    const w = queue.waiter(exclusive, kind, now, timeoutMs, stack, home);
+    w.onTimeout = onTimeout;
+    if (signal) {
+      w.signal = signal;
+      w.onAbort = () => w.fail(signal.reason);
+      signal.addEventListener('abort', w.onAbort, { once: true });
+    }
+    queue.push(w);
+    try {
       this.#dispatcher.run();
-    });
+    } catch (error) {
+      w.fail(error); // never a throw out of acquire(): its promise carries the failure
+    }
+    return w.promise;
   }
 
   #expired(w: Waiter<Slot<C>>): void {

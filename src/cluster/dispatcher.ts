@@ -112,13 +112,13 @@ export class Dispatcher<C> {
     const longLived = w.kind !== Work.Query;
     let stale: { server: ServerPool<C>; slot: Slot<C> } | undefined;
     for (const server of byLoad(this.servers)) {
-      const picked = server.takeShared(now, longLived, busyOnly);
-      if (picked.fresh !== undefined) {
-        server.startWork(picked.fresh, w.kind as Work);
-        w.fulfil(picked.fresh);
+      const fresh = server.takeShared(now, longLived, busyOnly);
+      if (fresh !== undefined) {
+        server.startWork(fresh, w.kind as Work);
+        w.fulfil(fresh);
         return true;
       }
-      if (picked.stale !== undefined) stale ??= { server, slot: picked.stale };
+      if (server.stale !== undefined) stale ??= { server, slot: server.stale };
     }
     if (stale === undefined) return false;
     this.#validateFor(w, stale.server, stale.slot);

@@ -11,7 +11,11 @@ export interface WaitCounter {
   waiting: number;
 }
 
-/** One call waiting for a connection. `T` is what it gets (a slot). */
+/**
+ * One call waiting for a connection. `T` is what the pool hands it (a slot); a lease's
+ * promise resolves with what the queue's `forLease` makes of it (the driver connection), so
+ * that acquire() needs no second promise to map one to the other.
+ */
 export class Waiter<T> implements Deadlined {
   prev: Waiter<T> | undefined = undefined;
   next: Waiter<T> | undefined = undefined;
@@ -28,10 +32,12 @@ export class Waiter<T> implements Deadlined {
   home: WaitCounter | undefined = undefined;
   /** The error when its deadline passes, if not the pool's PoolTimeoutError (a query's own timeoutMs). */
   onTimeout: (() => unknown) | undefined = undefined;
+  /** Settles with the slot (shared work) or with `forLease(slot)` (a lease). */
+  readonly promise: Promise<unknown>;
+  #resolve!: (value: unknown) => void;
+  #reject!: (error: unknown) => void;
 
   constructor(
-    readonly resolve: (value: T) => void,
-    readonly reject: (error: unknown) => void,
     /** `true` for a lease, `false` for multiplexed work. */
     readonly exclusive: boolean,
     /** For multiplexed work: which kind (a query, a cursor, a feed; see server/slot.ts Work). */
@@ -43,13 +49,18 @@ export class Waiter<T> implements Deadlined {
     /** Stack of the `acquire()` call, kept only with leak detection on. */
     readonly stack: string | undefined,
     private readonly queue: CallerQueue<T>,
-  ) {}
+  ) {
+    this.promise = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+  }
 
   /** Settles with a value; false if it had already settled. */
   fulfil(value: T): boolean {
     if (this.settled) return false;
     this.#leave();
-    this.resolve(value);
+    this.#resolve(this.exclusive ? this.queue.forLease(value) : value);
     return true;
   }
 
@@ -57,7 +68,7 @@ export class Waiter<T> implements Deadlined {
   fail(error: unknown): boolean {
     if (this.settled) return false;
     this.#leave();
-    this.reject(error);
+    this.#reject(error);
     return true;
   }
 
@@ -128,8 +139,14 @@ export class CallerQueue<T> {
   deadlines: SharedDeadline<Waiter<T>> | undefined = undefined;
   #seq = 0;
 
-  /** @param onExpire a waiter's deadline passed (it is still pending). */
-  constructor(readonly clock: Clock, private readonly defaultTimeoutMs: number, private readonly onExpire: (w: Waiter<T>) => void) {}
+  /**
+   * @param onExpire a waiter's deadline passed (it is still pending).
+   * @param forLease what a lease's promise resolves with, given its slot.
+   */
+  constructor(
+    readonly clock: Clock, private readonly defaultTimeoutMs: number, private readonly onExpire: (w: Waiter<T>) => void,
+    readonly forLease: (value: T) => unknown,
+  ) {}
 
   /** Queued calls (not counting those a connection is being validated for). */
   get length(): number {
@@ -138,10 +155,9 @@ export class CallerQueue<T> {
 
   /** A new waiter with its deadline armed (not queued yet). */
   waiter(
-    resolve: (value: T) => void, reject: (error: unknown) => void, exclusive: boolean, kind: number,
-    since: number, timeoutMs: number, stack: string | undefined, home: WaitCounter,
+    exclusive: boolean, kind: number, since: number, timeoutMs: number, stack: string | undefined, home: WaitCounter,
   ): Waiter<T> {
-    const w = new Waiter<T>(resolve, reject, exclusive, kind, this.#seq++, since, stack, this);
+    const w = new Waiter<T>(exclusive, kind, this.#seq++, since, stack, this);
     this.pending++;
     w.home = home;
     home.waiting++;

@@ -19,6 +19,23 @@ export function byLoad<C>(servers: readonly ServerPool<C>[]): readonly ServerPoo
   return usable.sort((a, b) => load(a) - load(b));
 }
 
+/** The first of byLoad(servers), found without sorting or allocating (the hand-out path). */
+export function leastLoaded<C>(servers: readonly ServerPool<C>[]): ServerPool<C> | undefined {
+  turn = (turn + 1) % servers.length;
+  let best: ServerPool<C> | undefined;
+  let bestLoad = Infinity;
+  for (let k = 0; k < servers.length; k++) {
+    const s = servers[(turn + k) % servers.length]!;
+    if (!s.usable) continue;
+    const l = load(s);
+    if (l < bestLoad) {
+      best = s;
+      bestLoad = l;
+    }
+  }
+  return best;
+}
+
 /** Leased connections plus multiplexed work, per connection open (a server with none open counts as empty). */
 export function load<C>(s: ServerPool<C>): number {
   const t = s.table;

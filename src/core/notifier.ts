@@ -33,12 +33,6 @@ export class Notifier {
     if (releaseChannel.hasSubscribers) releaseChannel.publish({ pool: this.pool, id, server, heldMs });
   }
 
-  /** Whether an acquire or release notification would reach anyone (to skip reading the clock). */
-  get timesLeases(): boolean {
-    return this.emitter.has('acquire') || this.emitter.has('release') ||
-      acquireChannel.hasSubscribers || releaseChannel.hasSubscribers;
-  }
-
   connectError(server: string, error: PoolConnectError, attempt: number, retryInMs: number | undefined): void {
     this.event('connectError', () => ({ server, error, attempt, retryInMs }));
   }

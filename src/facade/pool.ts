@@ -38,6 +38,8 @@ export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOpt
   readonly #options: ResolvedOptions<C>;
   readonly #connectOptions: object;
   readonly #cluster: Cluster<C>;
+  /** Whether acquire() may lease without capturing a stack (no leak detection). */
+  readonly #leaseFast: boolean;
   readonly #discovery: Discovery | undefined;
   readonly #notify: Notifier;
   /** Open feeds of changes(), ended by releasePool(). */
@@ -62,6 +64,7 @@ export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOpt
     }
     this.#connectOptions = connectOptions;
     this.#options = resolveOptions<C>(poolOptions, connectOptions);
+    this.#leaseFast = this.#options.leakDetectionMs === 0;
     const notify = new Notifier(this.emitter, this);
     this.#notify = notify;
     const cluster = new Cluster<C>(this.#options, notify, connectOptions);
@@ -100,6 +103,15 @@ export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOpt
    * refused, and a `TypeError` for bad options.
    */
   acquire(options?: AcquireOptions): Promise<C> {
+    if (options === undefined && this.#leaseFast) {
+      const slot = this.#cluster.leaseNow();
+      if (slot !== undefined) return Promise.resolve(slot.conn!);
+    }
+    return this.#acquire(options);
+  }
+
+  /** acquire() when no free connection could be leased at once, or with options or leak detection. */
+  #acquire(options: AcquireOptions | undefined): Promise<C> {
     let signal: AbortSignal | undefined;
     let timeoutMs: number | undefined;
     if (options !== undefined) {
@@ -112,7 +124,7 @@ export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOpt
     }
     const stack = this.#options.leakDetectionMs > 0 ? captureStack(AsyncConnectionPool.prototype.acquire) : undefined;
     const got = this.#cluster.lease(timeoutMs ?? this.#options.acquireTimeoutMs, signal, stack);
-    return got instanceof Promise ? got.then(connOf) : Promise.resolve(got.conn!);
+    return got instanceof Promise ? got : Promise.resolve(got.conn!);
   }
 
   /**
@@ -298,10 +310,6 @@ export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOpt
   [inspect.custom](depth: number, opts: object): string {
     return `AsyncConnectionPool ${inspect(this.toJSON(), { ...opts, depth: Math.max(depth, 3) })}`;
   }
-}
-
-function connOf<C>(slot: Slot<C>): C {
-  return slot.conn!;
 }
 
 /** Names the connection a traced query was given. */

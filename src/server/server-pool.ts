@@ -41,6 +41,8 @@ export class ServerPool<C> implements SlotHome<C> {
   id: string | undefined = undefined;
   /** Callers routed here first that still wait (the queue is shared; for stats only). */
   waiting = 0;
+  /** Whether a lease starts more than bookkeeping (allowExitOnIdle, leak detection). */
+  readonly #hooksOnLease: boolean;
 
   /**
    * @param label `host:port`, for events, stats and errors.
@@ -49,6 +51,7 @@ export class ServerPool<C> implements SlotHome<C> {
    */
   constructor(parts: PoolParts<C>, readonly label: string, connectOptions: unknown, readonly seed: boolean) {
     const { options } = parts;
+    this.#hooksOnLease = options.allowExitOnIdle || options.leakDetectionMs > 0;
     this.ctx = {
       label, connectOptions, options, driver: options.driver, notify: parts.notify, clock: options.clock,
       now: coarseReader(options.clock), table: this.table, listener: parts.listener, registry: parts.registry,
@@ -73,7 +76,7 @@ export class ServerPool<C> implements SlotHome<C> {
 
   // ---- hand-out ---------------------------------------------------------------------------
 
-  /** After takeFree() found no fresh connection: a free one that needs a ping first, if any. */
+  /** After takeFree() or takeShared() found no connection: a free one that needs a ping first, if any. */
   stale: Slot<C> | undefined = undefined;
 
   /**
@@ -102,12 +105,13 @@ export class ServerPool<C> implements SlotHome<C> {
    * The connection for one more piece of multiplexed work: not fenced, below
    * `maxQueriesPerConnection`. Short work goes to the least busy; cursors and feeds are
    * packed onto the connection that carries the most of them. `busyOnly`: leave free
-   * connections to leases. `stale` is a free connection that needs a ping first, when no
-   * connection can take the work now (the caller validates it).
+   * connections to leases. When no connection can take the work now, `stale` holds a free
+   * connection that needs a ping first (the caller validates it).
    */
-  takeShared(now: number, longLived: boolean, busyOnly = false): { fresh: Slot<C> | undefined; stale: Slot<C> | undefined } {
+  takeShared(now: number, longLived: boolean, busyOnly = false): Slot<C> | undefined {
     const { ready } = this.table;
     const { maxQueriesPerConnection: cap, validateAfterIdleMs } = this.ctx.options;
+    this.stale = undefined;
     let best: Slot<C> | undefined;
     let stale: Slot<C> | undefined;
     for (let i = ready.size - 1; i >= 0; i--) {
@@ -123,21 +127,42 @@ export class ServerPool<C> implements SlotHome<C> {
       if (best === undefined || better(slot, best, longLived)) best = slot;
       if (!longLived && slot.work === 0) break;
     }
-    return best !== undefined ? { fresh: best, stale: undefined } : { fresh: undefined, stale };
+    if (best === undefined) {
+      this.stale = stale;
+      return undefined;
+    }
+    return best;
+  }
+
+  /**
+   * The hand-out fast path: the most recently used free connection, leased now if it can be
+   * as it is (within its TTL, known to work in the last `validateAfterIdleMs`). Undefined
+   * sends the caller to the general path (takeFree(), which retires and validates).
+   */
+  leaseFree(now: number): Slot<C> | undefined {
+    const slot = this.table.free.top();
+    if (slot === undefined || now >= slot.expiresAt || now - slot.checkedAt >= this.ctx.options.validateAfterIdleMs) return undefined;
+    this.lease(slot, now, 0, undefined);
+    return slot;
   }
 
   /** Leases a free connection to a caller. */
   lease(slot: Slot<C>, now: number, waitedMs: number, stack: string | undefined): void {
     const { ctx } = this;
     ctx.table.move(slot, 'leased');
-    slot.uses++;
-    slot.lease = slot.uses;
+    slot.lease = ++slot.uses;
     slot.leasedAt = now;
     ctx.totals.acquired++;
-    if (ctx.options.allowExitOnIdle) ctx.driver.socket(slot.conn!)?.ref();
-    if (ctx.options.leakDetectionMs > 0) this.housekeeper.watchLease(slot, stack ?? '');
+    if (this.#hooksOnLease) this.#leaseHooks(slot, stack);
     ctx.notify.acquire(slot.id, this.label, waitedMs);
     this.opener.fill();
+  }
+
+  /** What a lease starts besides the bookkeeping, when the options ask for it. */
+  #leaseHooks(slot: Slot<C>, stack: string | undefined): void {
+    const { ctx } = this;
+    if (ctx.options.allowExitOnIdle) ctx.driver.socket(slot.conn!)?.ref();
+    if (ctx.options.leakDetectionMs > 0) this.housekeeper.watchLease(slot, stack ?? '');
   }
 
   /** Ends a lease (the facade checked that `slot` is leased to the caller). */
@@ -145,24 +170,33 @@ export class ServerPool<C> implements SlotHome<C> {
     const { ctx } = this;
     const now = ctx.now();
     slot.lease = 0;
-    this.housekeeper.endLease(slot);
+    if (slot.leakTimer !== undefined) this.housekeeper.endLease(slot);
     ctx.notify.release(slot.id, this.label, now - slot.leasedAt);
+    if (slot.state !== 'leased' || discard) {
+      this.#releaseClosed(slot, 'discarded');
+      return;
+    }
+    const reason = this.#mustGo(slot, slot.conn!, now);
+    if (reason !== undefined) {
+      this.#releaseClosed(slot, reason);
+      return;
+    }
+    ctx.driver.restore(slot.conn!, slot.session);
+    slot.checkedAt = now;
+    ctx.table.move(slot, 'ready');
+    if (ctx.options.allowExitOnIdle) ctx.driver.socket(slot.conn!)?.unref();
+    ctx.listener.settled(this);
+  }
+
+  /** A lease ends on a connection that closed under it, or that must close now (`reason`). */
+  #releaseClosed(slot: Slot<C>, reason: CloseReason): void {
+    const { ctx } = this;
     if (slot.state !== 'leased') {
       // Closed under the lessee (its socket, or releasePool()'s deadline).
       if (slot.state === 'closed') ctx.registry.delete(slot.conn!);
-      ctx.listener.settled(this);
-      return;
-    }
-    const conn = slot.conn!;
-    const reason = discard ? 'discarded' : this.#mustGo(slot, conn, now);
-    if (reason !== undefined) {
+    } else {
       closeSlot(ctx, slot, reason);
-      ctx.listener.settled(this);
-      return;
     }
-    ctx.driver.restore(conn, slot.session);
-    slot.checkedAt = now;
-    ctx.table.move(slot, 'ready');
     ctx.listener.settled(this);
   }
 
