@@ -70,7 +70,7 @@ export class Cluster<C> implements ServerListener<C> {
     const { queue } = this;
     if (queue.exclusive.length === 0) {
       const server = this.#first();
-      const fresh = server?.takeFree(now);
+      const fresh = server?.pick.takeFree(now);
       if (fresh !== undefined) {
         server!.lease(fresh, now, 0, stack);
         return fresh;
@@ -88,7 +88,7 @@ export class Cluster<C> implements ServerListener<C> {
     const now = this.#now();
     if (this.queue.shared.length === 0) {
       const server = avoid === undefined ? this.#first() : this.#other(avoid);
-      const slot = server?.takeShared(now, kind !== Work.Query);
+      const slot = server?.pick.takeShared(now, kind !== Work.Query);
       if (slot !== undefined) {
         server!.startWork(slot, kind);
         return slot;

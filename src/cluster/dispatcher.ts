@@ -60,14 +60,14 @@ export class Dispatcher<C> {
   /** Leases a free connection to `w` (validating it first if needed); false if none is free. */
   #lease(w: Waiter<Slot<C>>, now: number): boolean {
     for (const server of byLoad(this.servers)) {
-      const fresh = server.takeFree(now);
+      const fresh = server.pick.takeFree(now);
       if (fresh !== undefined) {
         server.lease(fresh, now, now - w.since, w.stack);
         w.fulfil(fresh);
         return true;
       }
-      if (server.stale !== undefined) {
-        this.#validateFor(w, server, server.stale);
+      if (server.pick.stale !== undefined) {
+        this.#validateFor(w, server, server.pick.stale);
         return true;
       }
     }
@@ -112,13 +112,13 @@ export class Dispatcher<C> {
     const longLived = w.kind !== Work.Query;
     let stale: { server: ServerPool<C>; slot: Slot<C> } | undefined;
     for (const server of byLoad(this.servers)) {
-      const fresh = server.takeShared(now, longLived, busyOnly);
+      const fresh = server.pick.takeShared(now, longLived, busyOnly);
       if (fresh !== undefined) {
         server.startWork(fresh, w.kind as Work);
         w.fulfil(fresh);
         return true;
       }
-      if (server.stale !== undefined) stale ??= { server, slot: server.stale };
+      if (server.pick.stale !== undefined) stale ??= { server, slot: server.pick.stale };
     }
     if (stale === undefined) return false;
     this.#validateFor(w, stale.server, stale.slot);

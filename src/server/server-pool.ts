@@ -17,6 +17,7 @@ import { Health } from './health.js';
 import { Heartbeat } from './heartbeat.js';
 import { Housekeeper } from './housekeeper.js';
 import { Opener } from './opener.js';
+import { Picker } from './picker.js';
 import type { Work, Slot, SlotHome } from './slot.js';
 import { fenceOne, retireStuckFences, unfenceOne } from './fences.js';
 import { finishWork, probe, refresh } from './work.js';
@@ -37,6 +38,8 @@ export class ServerPool<C> implements SlotHome<C> {
   readonly health: Health<C>;
   readonly opener: Opener<C>;
   readonly housekeeper: Housekeeper<C>;
+  /** Which connection takes the next lease or piece of multiplexed work. */
+  readonly pick: Picker<C>;
   /** The server's RethinkDB id, once a connection told it. */
   id: string | undefined = undefined;
   /** Callers routed here first that still wait (the queue is shared; for stats only). */
@@ -61,6 +64,7 @@ export class ServerPool<C> implements SlotHome<C> {
     };
     this.health = new Health(this.ctx);
     this.housekeeper = new Housekeeper(this.ctx, new Heartbeat(this.ctx, this.health));
+    this.pick = new Picker(this.ctx);
     this.opener = new Opener(this.ctx, this.health, (slot) => this.housekeeper.track(slot));
     this.table.onFree = (slot) => {
       slot.idleSince = this.ctx.now();
@@ -76,68 +80,10 @@ export class ServerPool<C> implements SlotHome<C> {
 
   // ---- hand-out ---------------------------------------------------------------------------
 
-  /** After takeFree() or takeShared() found no connection: a free one that needs a ping first, if any. */
-  stale: Slot<C> | undefined = undefined;
-
-  /**
-   * A free connection that can be leased now: within its TTL (expired ones retire on the
-   * way), and known to work in the last `validateAfterIdleMs`. When there is none, `stale`
-   * holds the first free connection that needs a ping first (the caller validates it).
-   */
-  takeFree(now: number): Slot<C> | undefined {
-    const { free } = this.table;
-    const { validateAfterIdleMs } = this.ctx.options;
-    this.stale = undefined;
-    for (let i = free.size - 1; i >= 0; i--) {
-      const slot = free.at(i);
-      if (now >= slot.expiresAt) {
-        retireSlot(this.ctx, slot, 'ttl');
-        continue; // the set changed under the index: it only shrank at or above i
-      }
-      if (now - slot.checkedAt < validateAfterIdleMs) return slot;
-      this.stale = slot;
-      return undefined;
-    }
-    return undefined;
-  }
-
-  /**
-   * The connection for one more piece of multiplexed work: not fenced, below
-   * `maxQueriesPerConnection`. Short work goes to the least busy; cursors and feeds are
-   * packed onto the connection that carries the most of them. `busyOnly`: leave free
-   * connections to leases. When no connection can take the work now, `stale` holds a free
-   * connection that needs a ping first (the caller validates it).
-   */
-  takeShared(now: number, longLived: boolean, busyOnly = false): Slot<C> | undefined {
-    const { ready } = this.table;
-    const { maxQueriesPerConnection: cap, validateAfterIdleMs } = this.ctx.options;
-    this.stale = undefined;
-    let best: Slot<C> | undefined;
-    let stale: Slot<C> | undefined;
-    for (let i = ready.size - 1; i >= 0; i--) {
-      const slot = ready.at(i);
-      if (slot.fence !== undefined || slot.work >= cap) continue;
-      if (slot.work === 0) {
-        if (busyOnly || now >= slot.expiresAt) continue; // an expired one retires by its TTL timer
-        if (now - slot.checkedAt >= validateAfterIdleMs) {
-          stale ??= slot;
-          continue;
-        }
-      }
-      if (best === undefined || better(slot, best, longLived)) best = slot;
-      if (!longLived && slot.work === 0) break;
-    }
-    if (best === undefined) {
-      this.stale = stale;
-      return undefined;
-    }
-    return best;
-  }
-
   /**
    * The hand-out fast path: the most recently used free connection, leased now if it can be
    * as it is (within its TTL, known to work in the last `validateAfterIdleMs`). Undefined
-   * sends the caller to the general path (takeFree(), which retires and validates).
+   * sends the caller to the general path (pick.takeFree(), which retires and validates).
    */
   leaseFree(now: number): Slot<C> | undefined {
     const slot = this.table.free.top();
@@ -337,8 +283,3 @@ export class ServerPool<C> implements SlotHome<C> {
 }
 
 /** Whether `a` should take the work rather than `b`. */
-function better<C>(a: Slot<C>, b: Slot<C>, longLived: boolean): boolean {
-  if (longLived && a.longLived !== b.longLived) return a.longLived > b.longLived;
-  if (longLived) return a.work > b.work; // pack: keep emptier connections for short work and leases
-  return a.work < b.work;
-}

@@ -97,6 +97,8 @@ it('releasePool() lets work finish within its deadline, then fails what is left'
   const quick = gatedQuery('quick');
   const slow = gatedQuery('slow');
   const a = pool.run(quick.query);
+  // The next turn: queries of one turn share a connection (their writes leave together).
+  await new Promise((r) => setImmediate(r));
   const b = pool.run(slow.query).catch((e: unknown) => e);
   const closing = pool.releasePool({ timeoutMs: 1_000 });
   await clock.advance(10);

@@ -31,7 +31,7 @@ it('runs a real query without a lease', async () => {
   await pool.releasePool();
 });
 
-it('multiplexes concurrent queries on the least-busy connections, never a leased one', async () => {
+it('multiplexes queries of one turn in batches of 4 per connection, never on a leased one', async () => {
   // No validation ping: a connection unused for validateAfterIdleMs would be pinged and skipped.
   const pool = makePool(server, { poolSize: 3, validateAfterIdleMs: 600_000 });
   await pool.initPool();
@@ -46,11 +46,30 @@ it('multiplexes concurrent queries on the least-busy connections, never a leased
   assert.ok(!seen.includes(leased));
   const perConn = new Map<Conn, number>();
   for (const c of seen) perConn.set(c, (perConn.get(c) ?? 0) + 1);
-  assert.deepEqual([...perConn.values()].sort(), [3, 3], 'spread evenly over the two idle connections');
+  assert.deepEqual([...perConn.values()].sort(), [2, 4], 'four on one connection (one write), the rest on the next');
   release();
   assert.deepEqual(await Promise.all(runs), [1, 1, 1, 1, 1, 1]);
   assert.equal(pool.stats().inFlight, 0);
   pool.release(leased);
+  await pool.releasePool();
+});
+
+it('queries of different turns go to the least busy connection', async () => {
+  const pool = makePool(server, { poolSize: 3, validateAfterIdleMs: 600_000 });
+  await pool.initPool();
+  const seen: Conn[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const runs: Promise<unknown>[] = [];
+  for (let turn = 0; turn < 6; turn++) {
+    runs.push(pool.run(fakeQuery(() => gate.then(() => turn), seen)));
+    await new Promise((r) => setImmediate(r));
+  }
+  const perConn = new Map<Conn, number>();
+  for (const c of seen) perConn.set(c, (perConn.get(c) ?? 0) + 1);
+  assert.deepEqual([...perConn.values()].sort(), [2, 2, 2], 'spread evenly over the three connections');
+  release();
+  assert.deepEqual(await Promise.all(runs), [0, 1, 2, 3, 4, 5]);
   await pool.releasePool();
 });
 
