@@ -14,7 +14,9 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import r from 'rethinkdb';
-import { AsyncConnectionPool } from '../src/index.js';
+import { pool as repool } from './lib/package.js';
+
+const { AsyncConnectionPool } = repool;
 import { writeResult } from './lib/machine.js';
 
 const { values } = parseArgs({

@@ -4,7 +4,9 @@
 import r from 'rethinkdb';
 import { r as rts, type Connection as RConnection } from 'rethinkdb-ts';
 import rethinkdbdash from 'rethinkdbdash';
-import { AsyncConnectionPool } from '../src/index.js';
+import { pool as repool } from './lib/package.js';
+
+const { AsyncConnectionPool } = repool;
 import type { Operation } from '../src/cli/bench/runner.js';
 
 export type SubjectName = 'repool-run' | 'repool-lease' | 'repool-run-rts' | 'rethinkdb-ts' | 'rethinkdbdash' | 'bare';

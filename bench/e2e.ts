@@ -83,6 +83,7 @@ async function measure(subject: Subject, concurrency: number, server: ChildServe
     errorsByType: res.errorsByType,
     serverCpuPct: serverBefore !== null && serverAfter !== null ? ((serverAfter - serverBefore) / wall) * 100 : null,
     clientCpuPct: ((client.user + client.system) / 1000 / wall) * 100,
+    clientUsPerQuery: res.ok > 0 ? (client.user + client.system) / res.ok : 0,
   };
 }
 
@@ -146,7 +147,7 @@ async function main(): Promise<void> {
       `load average ${loadAtStart} at start, ${load()} at end.\n` +
       `Command: \`${command}\`\n` +
       'run() speed-up: async-repool run() queries/s divided by the row\'s. Server CPU: CPU time of the server ' +
-      'process over the run, % of one core (n/a for a remote server). Client CPU: the same for the benchmark process.';
+      'process over the run, % of one core (n/a for a remote server). Client CPU: the same for the benchmark process; client µs/query: that CPU time divided by the queries answered.';
     const md = [header, '', table, '', formatChecks(checks), ...(note ? ['', note] : [])].join('\n');
     console.log(`\n${md}\n`);
 

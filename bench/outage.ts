@@ -7,7 +7,9 @@
 import r from 'rethinkdb';
 import { parseArgs } from 'node:util';
 import { startFaultProxy, startTestServer } from '../src/testing/index.js';
-import { AsyncConnectionPool, PoolTimeoutError } from '../src/index.js';
+import { pool as repool } from './lib/package.js';
+
+const { AsyncConnectionPool, PoolTimeoutError } = repool;
 
 const { values } = parseArgs({
   options: {

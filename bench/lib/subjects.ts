@@ -2,7 +2,9 @@
 // opened before measuring, no validation on borrow, no idle reaping during the run.
 import genericPool from 'generic-pool';
 import { Pool as TarnPool } from 'tarn';
-import { AsyncConnectionPool } from '../../src/index.js';
+import { pool as repool } from './package.js';
+
+const { AsyncConnectionPool } = repool;
 import { memoryConnector, type MemoryConnection } from './memory-connector.js';
 import { MinimalPool } from './minimal-pool.js';
 

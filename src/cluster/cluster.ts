@@ -43,7 +43,7 @@ export class Cluster<C> implements ServerListener<C> {
     this.#parts = { options, notify, registry: this.registry, listener: this, budget: new ConnectBudget(UNPROVEN_CONNECTS), nextId: () => ++lastId };
     this.#now = coarseReader(options.clock);
     this.queue = new CallerQueue<Slot<C>>(options.clock, options.acquireTimeoutMs, (w) => this.#expired(w), (slot) => slot.conn);
-    this.#dispatcher = new Dispatcher(this.active, this.queue, options.clock);
+    this.#dispatcher = new Dispatcher(this.active, this.queue, options.clock, this.#now);
     for (const a of options.seeds) {
       // One server from the connect options: they go to the driver unchanged.
       this.add(a, options.explicitServers ? connectOptionsFor(connectOptions, a) : connectOptions, true);
@@ -162,6 +162,26 @@ export class Cluster<C> implements ServerListener<C> {
 
   free(_server: SlotHome<C>, _slot: Slot<C>): void {
     if (this.queue.length > 0) this.#dispatcher.run();
+  }
+
+  get waiting(): boolean {
+    return this.queue.pending > 0;
+  }
+
+  handOff(home: SlotHome<C>, slot: Slot<C>, now: number): boolean {
+    const { queue } = this;
+    const w = queue.exclusive.head;
+    if (w === undefined || this.closing) return false;
+    const older = queue.shared.head;
+    if (older !== undefined && older.seq < w.seq) return false; // the dispatcher serves the oldest
+    const server = home as ServerPool<C>;
+    if (!server.usable) return false;
+    // Fences set for waiting leases would outnumber the waiters after this: the dispatcher
+    // lifts them, so it decides.
+    for (const s of this.active) if (s.table.leaseFences > 0) return false;
+    server.relend(slot, now, now - w.since, w.stack);
+    w.fulfil(slot);
+    return true;
   }
 
   capacity(): void {

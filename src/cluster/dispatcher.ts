@@ -20,6 +20,8 @@ export class Dispatcher<C> {
     private readonly servers: readonly ServerPool<C>[],
     private readonly queue: CallerQueue<Slot<C>>,
     private readonly clock: Clock,
+    /** The clock read coarsely (core/clock.ts), for hand-outs: TTL, validation, waited time. */
+    private readonly now: () => number,
   ) {}
 
   /** Serves what can be served, then turns the rest into demand. Re-entrant calls fold into one. */
@@ -46,7 +48,7 @@ export class Dispatcher<C> {
       const e = queue.exclusive.head;
       const s = queue.shared.head;
       if (e === undefined && s === undefined) return;
-      const now = this.clock.now();
+      const now = this.now();
       if (s !== undefined && (e === undefined || s.seq < e.seq)) {
         if (!this.#share(s, now, false)) return;
         continue;

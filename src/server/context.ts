@@ -29,6 +29,13 @@ export interface ServerListener<C> {
   probeWhileDown(): boolean;
   /** Something of `server` settled (a connection closed, a lease ended): a drain may be done. */
   settled(server: SlotHome<C>): void;
+  /** Whether callers wait for a connection (of any server). */
+  readonly waiting: boolean;
+  /**
+   * A lease of `server` ended on a connection that may be leased again as it is: true if the
+   * oldest caller waits for a lease and got it (then the server leases it to them at once).
+   */
+  handOff(server: SlotHome<C>, slot: Slot<C>, now: number): boolean;
 }
 
 export type Phase = 'open' | 'draining' | 'closed';

@@ -94,14 +94,22 @@ export class ServerPool<C> implements SlotHome<C> {
 
   /** Leases a free connection to a caller. */
   lease(slot: Slot<C>, now: number, waitedMs: number, stack: string | undefined): void {
+    const { table, options } = this.ctx;
+    table.move(slot, 'leased');
+    this.relend(slot, now, waitedMs, stack);
+    // One ready connection fewer: open another if that leaves fewer than minIdle (and there is room).
+    const idle = table.ready.size + table.opening.size;
+    if (idle < options.minIdle && idle + table.leased.size < options.poolSize) this.opener.fill();
+  }
+
+  /** A new lease of `slot`, which is leased already (a hand-off from its last lessee, or lease()). */
+  relend(slot: Slot<C>, now: number, waitedMs: number, stack: string | undefined): void {
     const { ctx } = this;
-    ctx.table.move(slot, 'leased');
     slot.lease = ++slot.uses;
     slot.leasedAt = now;
     ctx.totals.acquired++;
     if (this.#hooksOnLease) this.#leaseHooks(slot, stack);
     ctx.notify.acquire(slot.id, this.label, waitedMs);
-    this.opener.fill();
   }
 
   /** What a lease starts besides the bookkeeping, when the options ask for it. */
@@ -129,6 +137,8 @@ export class ServerPool<C> implements SlotHome<C> {
     }
     ctx.driver.restore(slot.conn!, slot.session);
     slot.checkedAt = now;
+    // Straight to the oldest waiting lessee, when there is one: no trip through the free set.
+    if (ctx.listener.waiting && ctx.listener.handOff(this, slot, now)) return;
     ctx.table.move(slot, 'ready');
     if (ctx.options.allowExitOnIdle) ctx.driver.socket(slot.conn!)?.unref();
     ctx.listener.settled(this);
