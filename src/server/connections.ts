@@ -1,19 +1,23 @@
 // One server's connections by state, and the single transition function `move()`. Every
 // count is derived from these containers and from the work on the slots in them; the sums
-// of work are kept here, beside the only code that changes work. The free set (ready, no
-// work, no fence) is what a lease takes.
+// of work are kept here, beside the only code that changes work. Ready connections are held
+// in two sets, free (no work, no fence: what a lease takes) and busy, so that a lease and its
+// return each touch one set of ready connections.
 import type { Fence, Slot, SlotState } from './slot.js';
 import { Work } from './slot.js';
-import { SlotSet } from './slot-set.js';
+import { ReadySlots, SlotSet } from './slot-set.js';
 
 export class Connections<C> {
   readonly opening = new SlotSet<C>();
-  readonly ready = new SlotSet<C>();
+  /** Ready connections with work or a fence. */
+  readonly busy = new SlotSet<C>();
   readonly leased = new SlotSet<C>();
   readonly retiring = new SlotSet<C>();
   readonly closing = new SlotSet<C>();
   /** Ready connections with no work and no fence: free to lease. */
-  readonly free = new SlotSet<C>(1);
+  readonly free = new SlotSet<C>();
+  /** Every ready connection: busy and free. */
+  readonly ready = new ReadySlots<C>(this.busy, this.free);
   /** Work in flight on ready and retiring connections, by kind (the pool's pings excluded). */
   queries = 0;
   cursors = 0;
@@ -59,7 +63,6 @@ export class Connections<C> {
 
   /** ready -> leased, for a connection with no work and no fence (so it is in the free set). */
   #leased(slot: Slot<C>): void {
-    this.ready.delete(slot);
     this.free.delete(slot);
     slot.state = 'leased';
     this.leased.add(slot);
@@ -74,7 +77,6 @@ export class Connections<C> {
     this.leased.delete(slot);
     slot.state = 'ready';
     slot.idleSince = slot.checkedAt;
-    this.ready.add(slot);
     this.free.add(slot);
   }
 
@@ -83,7 +85,7 @@ export class Connections<C> {
     const from = slot.state;
     if (from === to) return;
     if (from === 'closed') throw new Error(`internal: connection ${slot.id} is closed, it cannot become ${to}`);
-    this.#container(from)?.delete(slot);
+    this.#container(slot, from)?.delete(slot);
     const carried = from === 'ready' || from === 'retiring';
     const carries = to === 'ready' || to === 'retiring';
     if (slot.work !== 0 && carried && !carries) this.#sum(slot, -1);
@@ -91,7 +93,7 @@ export class Connections<C> {
     if (from === 'ready' && slot.fence === 'lease') this.leaseFences--;
     if (from === 'ready') slot.fence = undefined;
     slot.state = to;
-    this.#container(to)?.add(slot);
+    this.#container(slot, to)?.add(slot);
     this.#refresh(slot);
   }
 
@@ -130,20 +132,24 @@ export class Connections<C> {
 
   /** Keeps the free set true to its rule, and tells whoever waits for a free connection. */
   #refresh(slot: Slot<C>): void {
-    const free = slot.state === 'ready' && slot.work === 0 && slot.fence === undefined;
+    if (slot.state !== 'ready') return;
+    const free = slot.work === 0 && slot.fence === undefined;
     if (free === this.free.has(slot)) return;
     if (!free) {
       this.free.delete(slot);
+      this.busy.add(slot);
       return;
     }
+    this.busy.delete(slot);
     this.free.add(slot);
     this.onFree?.(slot);
   }
 
-  #container(state: SlotState): SlotSet<C> | undefined {
+  /** The set that holds `slot` in `state` (a ready slot entering goes to busy; #refresh may free it). */
+  #container(slot: Slot<C>, state: SlotState): SlotSet<C> | undefined {
     switch (state) {
       case 'opening': return this.opening;
-      case 'ready': return this.ready;
+      case 'ready': return this.free.has(slot) ? this.free : this.busy;
       case 'leased': return this.leased;
       case 'retiring': return this.retiring;
       case 'closing': return this.closing;

@@ -274,7 +274,7 @@ export class ServerPool<C> implements SlotHome<C> {
   /** Whether nothing but closing connections is left: no lease, no work, no attempt. */
   get quiet(): boolean {
     const t = this.table;
-    return t.leased.size + t.opening.size + t.retiring.size === 0 && t.ready.size === t.free.size;
+    return t.leased.size + t.opening.size + t.retiring.size === 0 && t.busy.size === 0;
   }
 
   // ---- reports ------------------------------------------------------------------------------

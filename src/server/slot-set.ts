@@ -1,41 +1,35 @@
-// A set of slots that keeps each slot's index in the slot itself (`slot.at[0]` for the state
-// containers, `slot.at[1]` for the free set): add and delete are an array write and a swap,
-// with no hashing, on the acquire/release hot path. A slot is in one state container at a
-// time, and at most in the free set besides.
+// A set of slots that keeps each slot's index in the slot itself (`slot.index`): add and
+// delete are an array write and a swap, with no hashing, on the acquire/release hot path. A
+// slot is in one set at a time (connections.ts), so one index serves every set.
 import type { Slot } from './slot.js';
-
-/** Which of a slot's indexes a set uses: 0 for the state containers, 1 for the free set. */
-export type IndexSlot = 0 | 1;
 
 export class SlotSet<C> {
   readonly #items: Slot<C>[] = [];
-  constructor(private readonly field: IndexSlot = 0) {}
 
   get size(): number {
     return this.#items.length;
   }
 
   has(slot: Slot<C>): boolean {
-    const i = slot.at[this.field]!;
+    const i = slot.index;
     return i >= 0 && this.#items[i] === slot;
   }
 
   add(slot: Slot<C>): void {
-    slot.at[this.field] = this.#items.length;
+    slot.index = this.#items.length;
     this.#items.push(slot);
   }
 
   delete(slot: Slot<C>): void {
     const items = this.#items;
-    const field = this.field;
-    const i = slot.at[field]!;
+    const i = slot.index;
     if (i < 0 || items[i] !== slot) return;
     const last = items.pop()!;
     if (last !== slot) {
       items[i] = last;
-      last.at[field] = i;
+      last.index = i;
     }
-    slot.at[field] = -1;
+    slot.index = -1;
   }
 
   /** The most recently added slot (the free set's top: the most recently used connection). */
@@ -55,5 +49,33 @@ export class SlotSet<C> {
   /** A copy, for loops that change the set. */
   toArray(): Slot<C>[] {
     return this.#items.slice();
+  }
+}
+
+/**
+ * The ready connections: the free ones and the busy ones (work or a fence) together, read
+ * only. Kept as two sets so that a lease and its return touch one set each.
+ */
+export class ReadySlots<C> {
+  constructor(private readonly busy: SlotSet<C>, private readonly free: SlotSet<C>) {}
+
+  get size(): number {
+    return this.busy.size + this.free.size;
+  }
+
+  /** The slot at index `i` (0 .. size-1): the busy ones first, then the free ones, most recently used last. */
+  at(i: number): Slot<C> {
+    const busy = this.busy.size;
+    return i < busy ? this.busy.at(i) : this.free.at(i - busy);
+  }
+
+  *[Symbol.iterator](): IterableIterator<Slot<C>> {
+    yield* this.busy;
+    yield* this.free;
+  }
+
+  /** A copy, for loops that change the sets. */
+  toArray(): Slot<C>[] {
+    return [...this.busy.toArray(), ...this.free.toArray()];
   }
 }

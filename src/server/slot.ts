@@ -36,11 +36,10 @@ export interface SlotHome<C> {
 export class Slot<C> {
   state: SlotState = 'opening';
   /**
-   * Its indexes inside the sets that hold it (slot-set.ts): [0] the container of its state,
-   * [1] the set of free connections; -1 when in none. Kept in an array of small integers so
-   * that a set reads its own index without a keyed property access.
+   * Its index inside the set that holds it (slot-set.ts): a slot is in one set of its
+   * server's at a time (the container of its state; for a ready one, free or busy).
    */
-  readonly at: number[] = [-1, -1];
+  index = -1;
   conn: C | undefined = undefined;
   /** Open cursors and feeds: long-lived work, packed onto few connections and fenced last. */
   get longLived(): number {
