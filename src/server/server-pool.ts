@@ -65,7 +65,12 @@ export class ServerPool<C> implements SlotHome<C> {
     this.health = new Health(this.ctx);
     this.housekeeper = new Housekeeper(this.ctx, new Heartbeat(this.ctx, this.health));
     this.pick = new Picker(this.ctx);
-    this.opener = new Opener(this.ctx, this.health, (slot) => this.housekeeper.track(slot));
+    // The sweeps (keepalive, heartbeat, idle) start with the first connection, so that a pool
+    // used without initPool() has them too.
+    this.opener = new Opener(this.ctx, this.health, (slot) => {
+      this.housekeeper.start();
+      this.housekeeper.track(slot);
+    });
     this.table.onFree = (slot) => {
       slot.idleSince = this.ctx.now();
       if (options.allowExitOnIdle) options.driver.socket(slot.conn!)?.unref();
@@ -97,9 +102,8 @@ export class ServerPool<C> implements SlotHome<C> {
     const { table, options } = this.ctx;
     table.move(slot, 'leased');
     this.relend(slot, now, waitedMs, stack);
-    // One ready connection fewer: open another if that leaves fewer than minIdle (and there is room).
-    const idle = table.ready.size + table.opening.size;
-    if (idle < options.minIdle && idle + table.leased.size < options.poolSize) this.opener.fill();
+    // One ready connection fewer: open another if there is room and that leaves fewer than minIdle.
+    if (table.size < options.poolSize && table.ready.size + table.opening.size < options.minIdle) this.opener.fill();
   }
 
   /** A new lease of `slot`, which is leased already (a hand-off from its last lessee, or lease()). */
@@ -135,7 +139,7 @@ export class ServerPool<C> implements SlotHome<C> {
       this.#releaseClosed(slot, reason);
       return;
     }
-    ctx.driver.restore(slot.conn!, slot.session);
+    ctx.driver.restore?.(slot.conn!, slot.session);
     slot.checkedAt = now;
     // Straight to the oldest waiting lessee, when there is one: no trip through the free set.
     if (ctx.listener.waiting && ctx.listener.handOff(this, slot, now)) return;

@@ -69,3 +69,19 @@ it('a node that turns zombie under work is found by the heartbeat; its work fail
   }
   await pool.releasePool();
 });
+
+it('a pool used without initPool() has its heartbeat too: work on a node turned zombie fails with PoolConnectionLostError', async () => {
+  const [bad] = cluster.nodes as [typeof cluster.nodes[0]];
+  const pool = clusterPool([bad!], FAST);
+  // No initPool(): the first run() opens the first connection, and with it the sweeps start.
+  assert.equal(await pool.run(r.expr(1)), 1);
+  bad!.setMode('zombie');
+  try {
+    // The deadline only bounds the test when the heartbeat is missing (it then fails with a timeout).
+    const outcome = await pool.run(r.expr(2), { timeoutMs: 20_000 }).then(() => 'served', (e: unknown) => e);
+    assert.ok(outcome instanceof PoolConnectionLostError, String(outcome));
+  } finally {
+    bad!.setMode('normal');
+  }
+  await pool.releasePool();
+});
