@@ -17,7 +17,8 @@ export interface Driver<C> {
   identify: ((conn: C) => Promise<ServerIdentity>) | undefined;
   received: ((conn: C) => number) | undefined;
   session(conn: C): unknown;
-  restore(conn: C, session: unknown): void;
+  /** Undefined when the connector keeps no session (nothing to restore after a lease). */
+  restore: ((conn: C, session: unknown) => void) | undefined;
   nextToken: ((conn: C) => number) | undefined;
   stopQuery(conn: C, token: number): void;
   watchQuery: ((conn: C, token: number, onEnd: () => void) => void) | undefined;
@@ -51,7 +52,7 @@ export function toDriver<C>(connector: Connector<C, unknown>): Driver<C> {
     identify: hooks?.identify,
     received: hooks?.received,
     session: hooks ? hooks.session : noop,
-    restore: hooks ? hooks.restore : noop,
+    restore: hooks ? hooks.restore : undefined,
     nextToken: hooks?.nextToken,
     stopQuery: hooks ? hooks.stopQuery : noop,
     watchQuery: hooks?.watchQuery,

@@ -27,10 +27,11 @@ export class Connections<C> {
   /** Called when a connection becomes free (the cluster may lease it to a waiter). */
   onFree: ((slot: Slot<C>) => void) | undefined = undefined;
 
-  /** Connections counted against `poolSize`. */
+  /** Connections counted against `poolSize` (opening, ready, leased): kept by admit() and #change(). */
   get size(): number {
-    return this.opening.size + this.ready.size + this.leased.size;
+    return this.#size;
   }
+  #size = 0;
 
   get inFlight(): number {
     return this.queries + this.cursors + this.feeds;
@@ -40,6 +41,7 @@ export class Connections<C> {
   admit(slot: Slot<C>): void {
     slot.state = 'opening';
     this.opening.add(slot);
+    this.#size++;
   }
 
   /**
@@ -94,6 +96,7 @@ export class Connections<C> {
     if (from === 'ready') slot.fence = undefined;
     slot.state = to;
     this.#container(slot, to)?.add(slot);
+    this.#size += counted(to) - counted(from);
     this.#refresh(slot);
   }
 
@@ -182,4 +185,9 @@ export class Connections<C> {
         break;
     }
   }
+}
+
+/** 1 for the states counted against `poolSize`. */
+function counted(state: SlotState): number {
+  return state === 'opening' || state === 'ready' || state === 'leased' ? 1 : 0;
 }
