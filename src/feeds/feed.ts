@@ -60,10 +60,14 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
    */
   readonly ready: Promise<void>;
   #markReady: () => void = () => undefined;
-  /** Settles when the feed ends: a read waiting on the driver stops waiting (the official
-   * driver drops a pending next() when its cursor is closed, without settling it). */
-  readonly #ended: Promise<typeof ENDED>;
-  #endNow: () => void = () => undefined;
+  /**
+   * Ends the read waiting on the driver, if one does: the official driver drops a pending
+   * next() when its cursor is closed, without settling it. One per read, not a promise that
+   * lives as long as the feed (a race against that would keep a reaction per change read).
+   */
+  #stopRead: (() => void) | undefined = undefined;
+  /** Reads started or queued by next() and not finished. */
+  #readers = 0;
 
   /** @param onEnd called once when the feed ends (closed, failed, or the pool released). */
   constructor(
@@ -75,7 +79,6 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
     private readonly onEnd: (feed: Feed<T>) => void,
   ) {
     this.#converge = settings.converge ? new Converge(settings.primaryKey) : undefined;
-    this.#ended = new Promise((resolve) => (this.#endNow = () => resolve(ENDED)));
     this.ready = new Promise<void>((resolve) => (this.#markReady = resolve));
     // Opened at once, so that changes made after the call are not missed. A first attempt
     // that fails for want of a connection is retried like a resume.
@@ -94,8 +97,10 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
 
   /** The next item, in order; `done` once the feed is closed or the pool released. */
   next(): Promise<IteratorResult<T>> {
-    this.#reading = this.#reading.then(() => this.#read(), () => this.#read());
-    return this.#reading;
+    // One reader at a time: a read waits for the one before it, if one is under way.
+    const reading = this.#readers++ === 0 ? this.#read() : this.#reading.then(() => this.#read(), () => this.#read());
+    this.#reading = reading;
+    return reading;
   }
 
   /** Closes the feed (STOP for its query); the iteration ends. */
@@ -132,7 +137,7 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
     if (this.#closed) return;
     this.#closed = true;
     this.#wake?.();
-    this.#endNow();
+    this.#stopRead?.();
     this.#markReady();
     this.onEnd(this);
   }
@@ -144,6 +149,14 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
   }
 
   async #read(): Promise<IteratorResult<T>> {
+    try {
+      return await this.#readOne();
+    } finally {
+      this.#readers--;
+    }
+  }
+
+  async #readOne(): Promise<IteratorResult<T>> {
     for (;;) {
       if (this.#out.length > 0) return { done: false, value: this.#out.shift() as T };
       if (this.#failure !== undefined) {
@@ -167,9 +180,7 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
       }
       let item: unknown;
       try {
-        const reading = current.cursor.next();
-        reading.catch(noop); // a read the feed stopped waiting for may still fail later
-        item = await Promise.race([reading, this.#ended]);
+        item = await this.#nextOf(current.cursor);
         if (item === ENDED) continue;
       } catch (raw) {
         if (this.#closed) continue;
@@ -180,10 +191,21 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
         }
         this.#failure = error;
         continue;
+      } finally {
+        this.#stopRead = undefined;
       }
       const value = this.#take(item);
       if (value !== NOTHING) return { done: false, value: value as T };
     }
+  }
+
+  /** The cursor's next item, or ENDED as soon as the feed ends (close() calls #stopRead). */
+  #nextOf(cursor: Link['cursor']): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.#stopRead = () => resolve(ENDED);
+      // A read the feed stopped waiting for may still fail later: reject() is then a no-op.
+      cursor.next().then(resolve, reject);
+    });
   }
 
   /** What a read yields of `item` (NOTHING for a state item the pool asked for itself). */
@@ -191,7 +213,7 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
     const state = (item as { state?: unknown } | null)?.state;
     // RethinkDB's note that it dropped changes for a slow reader: with converge, a resync follows.
     if (typeof (item as { error?: unknown } | null)?.error === 'string' && this.#converge && this.settings.includeInitial) this.#gap = true;
-    const removals = this.#converge?.observe(item) ?? [];
+    const removals = this.#converge?.observe(item) ?? NO_REMOVALS;
     const resumedEnd = state === 'ready' && this.#resyncing;
     if (resumedEnd) this.#resyncing = false;
     if (state !== undefined && this.settings.ownStates) {
@@ -278,7 +300,8 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
 const NOTHING = Symbol('nothing');
 const ENDED = Symbol('ended');
 
-function noop(): void {}
+/** No removals to yield before an item (one shared array, not one per item). */
+const NO_REMOVALS: readonly unknown[] = Object.freeze([]);
 
 /**
  * Failures a feed resumes after: its connection or server was lost, or no connection could
