@@ -5,7 +5,6 @@
 // markers), and with `converge` the rows deleted during it are removed (converge.ts). The
 // consumer sets the pace: the next batch is asked for only as items are read.
 import { backgroundTimer } from '../core/clock.js';
-import type { ParsedQueryOptions } from '../core/call-options.js';
 import { PoolAuthError, PoolConnectError, PoolConnectionLostError, PoolTimeoutError } from '../core/errors.js';
 import { PoolQueryTimeoutError } from '../core/call-errors.js';
 import { backoffDelay } from '../core/lifetime.js';
@@ -14,26 +13,10 @@ import type { Cluster } from '../cluster/cluster.js';
 import { closeCursor, openCursor, type CursorLink } from '../cluster/cursor.js';
 import type { CursorQuery } from '../cluster/query-types.js';
 import { Work, type SlotHome } from '../server/slot.js';
-import { Converge } from './converge.js';
+import { FeedItems, NOTHING, type FeedSettings } from './items.js';
 
-/** Yielded with `markers: true`: a feed resumed (rows re-sent follow), and the re-sent rows ended. */
-export interface FeedMarker {
-  /** `resumed`: the feed runs again after a loss; `ready`: the rows re-sent after it ended. */
-  readonly state: 'resumed' | 'ready';
-}
+export type { FeedMarker, FeedSettings } from './items.js';
 
-/** How a feed reads its query (see the facade's `changes()`). */
-export interface FeedSettings {
-  readonly markers: boolean;
-  readonly converge: boolean;
-  readonly primaryKey: string;
-  /** The query as the user gave it had `includeInitial` (so rows are re-sent after a resume). */
-  readonly includeInitial: boolean;
-  /** State items the pool asked for itself (the user did not): they are not yielded. */
-  readonly ownStates: boolean;
-  readonly query: object;
-  readonly options: ParsedQueryOptions;
-}
 
 type Link = { cursor: { next(): Promise<unknown> }; link: CursorLink<unknown> };
 
@@ -46,8 +29,8 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
   #closed = false;
   #failure: unknown = undefined;
   /** Items to yield before reading more: markers and removals. */
-  readonly #out: unknown[] = [];
-  readonly #converge: Converge | undefined;
+  /** What the items read mean: queued items to yield, gaps, resyncs (items.ts). */
+  readonly #items: FeedItems;
   /** When the connection was lost (for `feedResumed`), while a resume is under way. */
   #lostAt: number | undefined = undefined;
   #attempt = 0;
@@ -78,7 +61,7 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
     private readonly notify: Notifier,
     private readonly onEnd: (feed: Feed<T>) => void,
   ) {
-    this.#converge = settings.converge ? new Converge(settings.primaryKey) : undefined;
+    this.#items = new FeedItems(settings);
     this.ready = new Promise<void>((resolve) => (this.#markReady = resolve));
     // Opened at once, so that changes made after the call are not missed. A first attempt
     // that fails for want of a connection is retried like a resume.
@@ -98,7 +81,7 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
   /** The next item, in order; `done` once the feed is closed or the pool released. */
   next(): Promise<IteratorResult<T>> {
     // One reader at a time: a read waits for the one before it, if one is under way.
-    const reading = this.#readers++ === 0 ? this.#read() : this.#reading.then(() => this.#read(), () => this.#read());
+    const reading = this.#readers++ === 0 ? this.#read() : this.#reading.then(this.#readNext, this.#readNext);
     this.#reading = reading;
     return reading;
   }
@@ -148,54 +131,97 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
     return this.close();
   }
 
-  async #read(): Promise<IteratorResult<T>> {
-    try {
-      return await this.#readOne();
-    } finally {
-      this.#readers--;
-    }
+  readonly #readNext = (): Promise<IteratorResult<T>> => this.#read();
+
+  /**
+   * One item. The hot path: the feed runs and nothing else is due, so the item comes straight
+   * from the driver's next(), in one promise; anything else (a queued item, a failure, a
+   * resume, the end) goes to #readSlow.
+   */
+  #read(): Promise<IteratorResult<T>> {
+    const current = this.#current;
+    if (current === undefined || this.#items.out.length > 0 || this.#failure !== undefined || this.#closed || this.#items.gap) return this.#readSlow();
+    return new Promise((resolve, reject) => {
+      let waiting = true;
+      const slow = (): void => void this.#readSlow().then(resolve, reject);
+      // close() ends the wait (the official driver never settles a next() on a closed cursor).
+      this.#stopRead = () => {
+        waiting = false;
+        this.#stopRead = undefined;
+        slow();
+      };
+      current.cursor.next().then((item) => {
+        if (!waiting) return;
+        waiting = false;
+        this.#stopRead = undefined;
+        let value: unknown;
+        try {
+          value = this.#items.take(item);
+        } catch (error) {
+          this.#readers--;
+          reject(error);
+          return;
+        }
+        if (value === NOTHING) return slow();
+        this.#readers--;
+        resolve({ done: false, value: value as T });
+      }, (raw: unknown) => {
+        if (!waiting) return;
+        waiting = false;
+        this.#stopRead = undefined;
+        this.#readFailed(current, raw);
+        slow();
+      });
+    });
   }
 
-  async #readOne(): Promise<IteratorResult<T>> {
-    for (;;) {
-      if (this.#out.length > 0) return { done: false, value: this.#out.shift() as T };
-      if (this.#failure !== undefined) {
-        const error = this.#failure;
-        this.#failure = undefined;
-        await this.close();
-        throw error;
-      }
-      if (this.#closed) return { done: true, value: undefined as T };
-      if (this.#current === undefined) {
-        await this.#opened;
-        if (this.#current === undefined && this.#failure === undefined && !this.#closed) await this.#resume();
-        continue;
-      }
-      const current = this.#current;
-      if (this.#gap) {
-        // The server skipped changes (its queue for this feed overflowed): resume to resync.
-        this.#gap = false;
-        this.#lost(current);
-        continue;
-      }
-      let item: unknown;
-      try {
-        item = await this.#nextOf(current.cursor);
-        if (item === ENDED) continue;
-      } catch (raw) {
-        if (this.#closed) continue;
-        const error = current.link.hidden() ?? current.link.map(raw);
-        if (transient(error)) {
+  /** A read from the driver failed: a lost connection resumes the feed, anything else ends it. */
+  #readFailed(current: Link, raw: unknown): void {
+    if (this.#closed) return;
+    const error = current.link.hidden() ?? current.link.map(raw);
+    if (transient(error)) this.#lost(current);
+    else this.#failure = error;
+  }
+
+  /** One item, by the general path (queued items, failures, resumes, the end). */
+  async #readSlow(): Promise<IteratorResult<T>> {
+    try {
+      for (;;) {
+        if (this.#items.out.length > 0) return { done: false, value: this.#items.out.shift() as T };
+        if (this.#failure !== undefined) {
+          const error = this.#failure;
+          this.#failure = undefined;
+          await this.close();
+          throw error;
+        }
+        if (this.#closed) return { done: true, value: undefined as T };
+        if (this.#current === undefined) {
+          await this.#opened;
+          if (this.#current === undefined && this.#failure === undefined && !this.#closed) await this.#resume();
+          continue;
+        }
+        const current = this.#current;
+        if (this.#items.gap) {
+          // The server skipped changes (its queue for this feed overflowed): resume to resync.
+          this.#items.gap = false;
           this.#lost(current);
           continue;
         }
-        this.#failure = error;
-        continue;
-      } finally {
-        this.#stopRead = undefined;
+        let item: unknown;
+        try {
+          item = await this.#nextOf(current.cursor);
+          if (item === ENDED) continue;
+        } catch (raw) {
+          this.#readFailed(current, raw);
+          continue;
+        } finally {
+          this.#stopRead = undefined;
+        }
+        const value = this.#items.take(item);
+        if (value !== NOTHING) return { done: false, value: value as T };
       }
-      const value = this.#take(item);
-      if (value !== NOTHING) return { done: false, value: value as T };
+    } finally {
+      this.#readers--;
     }
   }
 
@@ -208,28 +234,6 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
     });
   }
 
-  /** What a read yields of `item` (NOTHING for a state item the pool asked for itself). */
-  #take(item: unknown): unknown {
-    const state = (item as { state?: unknown } | null)?.state;
-    // RethinkDB's note that it dropped changes for a slow reader: with converge, a resync follows.
-    if (typeof (item as { error?: unknown } | null)?.error === 'string' && this.#converge && this.settings.includeInitial) this.#gap = true;
-    const removals = this.#converge?.observe(item) ?? NO_REMOVALS;
-    const resumedEnd = state === 'ready' && this.#resyncing;
-    if (resumedEnd) this.#resyncing = false;
-    if (state !== undefined && this.settings.ownStates) {
-      this.#out.push(...removals);
-      if (resumedEnd && this.settings.markers) this.#out.push({ state: 'ready' } satisfies FeedMarker);
-      return NOTHING;
-    }
-    if (removals.length === 0) return item;
-    this.#out.push(...removals.slice(1), item);
-    return removals[0];
-  }
-
-  /** Rows are being re-sent after a resume, up to the server's `ready` state. */
-  #resyncing = false;
-  /** The server said it skipped changes: the next read resumes the feed. */
-  #gap = false;
 
   #lost(current: Link): void {
     this.#current = undefined;
@@ -273,13 +277,7 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
     this.#avoid = undefined;
     const server = opened.link.server.label;
     this.notify.event('feedResumed', () => ({ feedId: this.id, server, downMs: cluster.options.clock.now() - lostAt }));
-    if (settings.markers) this.#out.push({ state: 'resumed' } satisfies FeedMarker);
-    if (settings.includeInitial) {
-      this.#resyncing = true;
-      this.#converge?.resynchronize();
-    } else if (settings.markers) {
-      this.#out.push({ state: 'ready' } satisfies FeedMarker);
-    }
+    this.#items.resumed();
   }
 
   /** Waits `ms` on the pool's clock, or until the feed is closed. */
@@ -297,11 +295,8 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
   }
 }
 
-const NOTHING = Symbol('nothing');
 const ENDED = Symbol('ended');
 
-/** No removals to yield before an item (one shared array, not one per item). */
-const NO_REMOVALS: readonly unknown[] = Object.freeze([]);
 
 /**
  * Failures a feed resumes after: its connection or server was lost, or no connection could
