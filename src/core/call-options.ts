@@ -37,9 +37,10 @@ export interface QueryOptions {
   /** Aborts the call: STOP is sent and the call rejects with `signal.reason`. */
   signal?: AbortSignal;
   /**
-   * Retry once on another connection (another server if there is one) when the connection is
-   * lost: always when the query was not sent; with `true`, also when it was (you declare the
-   * query idempotent). Auth and query errors are never retried. @default false
+   * `run()` only (cursor() and changes() refuse it): retry once on another connection (another
+   * server if there is one) when the connection is lost: always when the query was not sent;
+   * with `true`, also when it was (you declare the query idempotent). Auth and query errors
+   * are never retried. @default false
    */
   retry?: boolean;
 }
@@ -81,10 +82,21 @@ export interface ParsedQueryOptions {
 
 const NO_QUERY_OPTIONS: ParsedQueryOptions = Object.freeze({ timeoutMs: undefined, signal: undefined, retry: false, driver: undefined });
 
+/**
+ * Why `retry` is refused by the calls that cannot retry (it is never silently ignored):
+ * rows a cursor already gave out could come again; a feed resumes by itself.
+ */
+const NO_RETRY: Readonly<Record<string, string>> = {
+  'cursor()': 'cursor(): retry is for run() only (a cursor reopened elsewhere could give rows again); catch PoolConnectionLostError and open the cursor again if your reading allows it',
+  'changes()': 'changes(): retry is for run() only; a feed resumes by itself after a lost connection (see feedResumed and markers)',
+};
+
 /** Splits `run()`/`cursor()` options into the pool's and the driver's. */
 export function queryOptions(input: unknown, what: string, extraKeys: readonly string[] = []): ParsedQueryOptions {
   if (input === undefined) return NO_QUERY_OPTIONS;
   const o = optionsObject(input, `${what} options`);
+  const noRetry = NO_RETRY[what];
+  if (noRetry !== undefined && o.retry !== undefined) throw new TypeError(noRetry);
   const own = [...QUERY_KEYS, ...extraKeys];
   let driver: Record<string, unknown> | undefined;
   for (const key of Object.keys(o)) {

@@ -85,3 +85,13 @@ it('a misspelled per-call key is a TypeError, and every async method rejects rat
   await assert.rejects(returned, TypeError);
   await pool.releasePool();
 });
+
+it('cursor() and changes() refuse retry with a TypeError that says why (never silently ignored)', async () => {
+  const pool = makePool(server, { poolSize: 1 });
+  const table = r.table('retry_refused') as unknown as Parameters<typeof pool.cursor>[0];
+  await assert.rejects(pool.cursor(table, { retry: true }), (e: unknown) => e instanceof TypeError && /cursor\(\): retry is for run\(\) only/.test(e.message));
+  const feed = r.table('retry_refused').changes() as unknown as Parameters<typeof pool.changes>[0];
+  assert.throws(() => pool.changes(feed, { retry: false }), (e: unknown) => e instanceof TypeError && /a feed resumes by itself/.test(e.message));
+  assert.equal(pool.stats().size, 0, 'nothing was opened for the refused calls');
+  await pool.releasePool();
+});
