@@ -36,7 +36,8 @@ export async function openCursor<C, K extends object>(
   const { options } = cluster;
   const { clock, driver, acquireTimeoutMs } = options;
   const timeoutMs = o.timeoutMs ?? options.queryTimeoutMs;
-  const own = timeoutMs > 0 && timeoutMs < acquireTimeoutMs;
+  // As for run(): a deadline the caller set bounds the wait for a connection too.
+  const own = timeoutMs > 0 && (o.timeoutMs !== undefined || timeoutMs < acquireTimeoutMs);
   const picked = cluster.share(kind, own ? timeoutMs : acquireTimeoutMs, o.signal,
     own ? () => new PoolQueryTimeoutError('cursor()', timeoutMs, '') : undefined, avoid);
   const slot = picked instanceof Promise ? await picked : picked;

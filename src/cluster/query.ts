@@ -21,7 +21,9 @@ export async function runQuery<C>(cluster: Cluster<C>, query: RunnableQuery<C>, 
   for (let tries = 0; ; tries++) {
     const remaining = timeoutMs > 0 ? timeoutMs - (clock.now() - start) : 0;
     if (timeoutMs > 0 && remaining <= 0) throw new PoolQueryTimeoutError('run()', timeoutMs, '');
-    const own = remaining > 0 && remaining < acquireTimeoutMs;
+    // The wait for a connection is bounded by what is left of the call's deadline when the
+    // caller set one (as acquire({ timeoutMs }) does), else by the shorter of the two.
+    const own = remaining > 0 && (o.timeoutMs !== undefined || remaining < acquireTimeoutMs);
     const picked = cluster.share(Work.Query, own ? remaining : acquireTimeoutMs, o.signal,
       own ? () => new PoolQueryTimeoutError('run()', timeoutMs, '') : undefined, avoid);
     const slot = picked instanceof Promise ? await picked : picked;

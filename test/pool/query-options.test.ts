@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { r as rts } from 'rethinkdb-ts';
 import type { TestServer } from '../../src/testing/index.js';
 import { AsyncConnectionPool, PoolQueryTimeoutError } from '../../src/index.js';
+import { createFakeClock } from '../../src/testing/index.js';
 import { connectOptions, makePool, r, startServer, waitFor } from './helpers.js';
 
 let server: TestServer;
@@ -93,5 +94,16 @@ it('cursor() and changes() refuse retry with a TypeError that says why (never si
   const feed = r.table('retry_refused').changes() as unknown as Parameters<typeof pool.changes>[0];
   assert.throws(() => pool.changes(feed, { retry: false }), (e: unknown) => e instanceof TypeError && /a feed resumes by itself/.test(e.message));
   assert.equal(pool.stats().size, 0, 'nothing was opened for the refused calls');
+  await pool.releasePool();
+});
+
+it('run() with its own timeoutMs longer than acquireTimeoutMs waits that long for a connection', async () => {
+  const clock = createFakeClock();
+  const pool = makePool(server, { poolSize: 1, acquireTimeoutMs: 100, clock });
+  const held = await pool.acquire();
+  const running = pool.run(r.expr(1), { timeoutMs: 1_000 });
+  await clock.advance(999); // past acquireTimeoutMs, within the call's deadline
+  pool.release(held);
+  assert.equal(await running, 1);
   await pool.releasePool();
 });
