@@ -13,6 +13,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { positive } from './lib/args.js';
 import r from 'rethinkdb';
 import { machineInfo } from './lib/machine.js';
 import { startChildServer, type ChildServer } from '../src/cli/bench/child-server.js';
@@ -41,11 +42,6 @@ const { values } = parseArgs({
   strict: true,
 });
 
-function positive(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got '${text}'`);
-  return n;
-}
 function ms(name: string, text: string): number {
   const v = parseDuration(text);
   if (v === undefined) throw new Error(`--${name} must be a duration like 500ms or 2s, got '${text}'`);

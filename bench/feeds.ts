@@ -20,6 +20,7 @@ import { dirname } from 'node:path';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { positive } from './lib/args.js';
 import r from 'rethinkdb';
 import { pool as repool } from './lib/package.js';
 import { machineInfo } from './lib/machine.js';
@@ -49,11 +50,6 @@ const { values } = parseArgs({
   strict: true,
 });
 
-function positive(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got '${text}'`);
-  return n;
-}
 
 const feedCounts = values.feeds.split(',').map((f) => positive('feeds', f));
 const durationMs = positive('duration-ms', values['duration-ms']);
