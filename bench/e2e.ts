@@ -13,7 +13,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { positive } from './lib/args.js';
+import { positive, SERVER_FLAGS } from './lib/args.js';
 import r from 'rethinkdb';
 import { machineInfo } from './lib/machine.js';
 import { startChildServer, type ChildServer } from '../src/cli/bench/child-server.js';
@@ -25,10 +25,7 @@ import { checkTargets, formatChecks, markdownTable, medianRound, serverBoundNote
 
 const { values } = parseArgs({
   options: {
-    host: { type: 'string' },
-    port: { type: 'string', default: '28015' },
-    user: { type: 'string', default: 'admin' },
-    'password-env': { type: 'string' },
+    ...SERVER_FLAGS,
     db: { type: 'string', default: 'repool_e2e' },
     rows: { type: 'string', default: '1000' },
     'pool-size': { type: 'string', default: '16' },

@@ -20,7 +20,7 @@ import { dirname } from 'node:path';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { positive } from './lib/args.js';
+import { positive, SERVER_FLAGS } from './lib/args.js';
 import r from 'rethinkdb';
 import { pool as repool } from './lib/package.js';
 import { machineInfo } from './lib/machine.js';
@@ -30,10 +30,7 @@ import { startChildServer, type ChildServer } from '../src/cli/bench/child-serve
 
 const { values } = parseArgs({
   options: {
-    host: { type: 'string' },
-    port: { type: 'string', default: '28015' },
-    user: { type: 'string', default: 'admin' },
-    'password-env': { type: 'string' },
+    ...SERVER_FLAGS,
     server: { type: 'string', default: 'inline' },
     db: { type: 'string', default: 'repool_feeds' },
     feeds: { type: 'string', default: '1,100,1000' },

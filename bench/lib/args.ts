@@ -6,3 +6,11 @@ export function positive(name: string, text: string): number {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got '${text}'`);
   return n;
 }
+
+/** The flags that name a real server (the embedded test server when --host is absent). */
+export const SERVER_FLAGS = {
+  host: { type: 'string' },
+  port: { type: 'string', default: '28015' },
+  user: { type: 'string', default: 'admin' },
+  'password-env': { type: 'string' },
+} as const;
