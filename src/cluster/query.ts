@@ -34,6 +34,9 @@ export async function runQuery<C>(cluster: Cluster<C>, query: RunnableQuery<C>, 
       // Safe to retry: it never reached the server, or the caller declared it idempotent.
       if (tries > 0 || !(error instanceof PoolConnectionLostError) || !(!error.sent || o.retry)) throw error;
       avoid = slot.home;
+      // A server that drops one connection (a restart, a proxy gone) mostly drops them all at
+      // once: one turn of the event loop lets the other losses land before one is picked.
+      if (error.sent) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 }
@@ -63,7 +66,7 @@ function execute<C>(
   driver.batchWrites(conn);
   let sent: Promise<unknown>;
   try {
-    sent = Promise.resolve(query.run(conn, o.driver));
+    sent = driver.start?.(conn, query, o.driver) ?? Promise.resolve(query.run(conn, o.driver));
   } catch (error) {
     sent = Promise.reject(error);
   }

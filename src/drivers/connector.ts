@@ -98,6 +98,11 @@ export interface DriverHooks<C> {
    * out before that: a feed is live on the server only once it has).
    */
   answered(cursor: object): Promise<unknown> | undefined;
+  /**
+   * Starts a multiplexed query as `query.run(conn, options)` would and resolves as it would,
+   * without the driver's per-query machinery; undefined: not a query it can start (run it).
+   */
+  start?(conn: C, query: unknown, options: object | undefined): Promise<unknown> | undefined;
 }
 
 /** Where a built-in connector keeps its hooks. */

@@ -31,6 +31,8 @@ export interface Driver<C> {
   /** Closes a broken connection at once (the built-in drivers); undefined: close() it. */
   destroy: ((conn: C) => void) | undefined;
   answered(cursor: object): Promise<unknown> | undefined;
+  /** Starts a multiplexed query without the driver's run() when it can (DriverHooks.start). */
+  start: ((conn: C, query: unknown, options: object | undefined) => Promise<unknown> | undefined) | undefined;
 }
 
 function noop(): void {}
@@ -65,5 +67,6 @@ export function toDriver<C>(connector: Connector<C, unknown>): Driver<C> {
     feed: hooks ? hooks.feed : () => undefined,
     destroy: hooks?.destroy,
     answered: hooks ? hooks.answered : () => undefined,
+    start: hooks?.start,
   };
 }

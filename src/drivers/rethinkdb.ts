@@ -9,6 +9,7 @@
 import r, { type Connection, type ConnectionOptions } from 'rethinkdb';
 import net from 'rethinkdb/net.js';
 import { DRIVER_HOOKS, type DriverHooks, type FeedInfo, type HookedConnector } from './connector.js';
+import { startLean } from './rethinkdb-lean.js';
 import { corkForTick, watchSocket, type SocketWatch } from './socket-watch.js';
 
 type TcpConnection = InstanceType<typeof net.TcpConnection>;
@@ -75,6 +76,7 @@ const hooks: DriverHooks<Connection> = {
   destroy: (conn) => tcp(conn).rawSocket?.destroy(),
   // run() resolves with a cursor once the first batch came.
   answered: () => undefined,
+  start: startLean,
 };
 
 /** The term type of CHANGES (proto-def.js). */

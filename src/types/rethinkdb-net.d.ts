@@ -35,3 +35,12 @@ declare module 'rethinkdb/net.js' {
   const net: { TcpConnection: typeof TcpConnection; DEFAULT_HOST: string; DEFAULT_PORT: number };
   export default net;
 }
+
+// The official driver's helpers (CommonJS, untyped): the lean path builds optargs with them.
+declare module 'rethinkdb/util.js' {
+  const util: {
+    /** `readMode` -> `read_mode`, as the driver names a run option on the wire. */
+    fromCamelCase(key: string): string;
+  };
+  export default util;
+}

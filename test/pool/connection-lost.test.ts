@@ -89,19 +89,30 @@ for (const driver of ['official', 'rethinkdb-ts'] as const) {
 }
 
 it('retry: true runs the query once more on another connection after a loss', async () => {
-  const pool = makePool(server, { poolSize: 2 });
+  // Two servers: only the connection carrying the query dies, so the retry's connection is
+  // known to be alive (with one server, its other connections die at the same moment).
+  const other = await startServer();
+  const pool = new AsyncConnectionPool<r.Connection>({ user: 'admin', password: '' }, {
+    servers: [server, other].map((s) => ({ host: s.host, port: s.port })), poolSize: 1, backoff: { baseMs: 20, maxMs: 200 },
+  });
   await pool.initPool();
   server.setLatency(100);
+  other.setLatency(100);
   try {
     const running = pool.run(r.expr('again'), { retry: true });
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    server.dropConnections();
+    const carrying = pool.stats().servers.find((s) => s.inFlight === 1);
+    assert.ok(carrying !== undefined, 'the query is on one server');
+    const dropped = carrying.server === `${server.host}:${server.port}` ? server : other;
+    dropped.dropConnections();
     server.setLatency(0);
+    other.setLatency(0);
     assert.equal(await running, 'again');
   } finally {
     server.setLatency(0);
+    other.setLatency(0);
   }
   await pool.releasePool();
+  await other.stop();
 });
 
 it('a query not yet sent when its connection is found dead is retried on another, even without retry', async () => {
