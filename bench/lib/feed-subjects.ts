@@ -42,6 +42,9 @@ export async function openPoolFeeds(
   pool: AsyncConnectionPool, feeds: number, writer: r.Connection, db: string, table: string,
 ): Promise<OpenFeeds> {
   const counter: Counter = { changes: 0, onChange: undefined };
+  // The feeds of the run before may still be closing (their STOP answered later): the
+  // connection count below is of this run's feeds only.
+  while (pool.stats().inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
   const opened = Array.from({ length: feeds }, () => pool.changes<Change>(r.db(db).table(table).changes() as never));
   const readers = opened.map(async (feed) => {
     for await (const item of feed) count(counter, item);

@@ -13,6 +13,7 @@ import type { Cluster } from '../cluster/cluster.js';
 import { closeCursor, openCursor, type CursorLink } from '../cluster/cursor.js';
 import type { CursorQuery } from '../cluster/query-types.js';
 import { Work, type SlotHome } from '../server/slot.js';
+import { HotRead } from './hot-read.js';
 import { FeedItems, NOTHING, type FeedSettings } from './items.js';
 
 export type { FeedMarker, FeedSettings } from './items.js';
@@ -44,9 +45,10 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
   readonly ready: Promise<void>;
   #markReady: () => void = () => undefined;
   /**
-   * Ends the read waiting on the driver, if one does: the official driver drops a pending
-   * next() when its cursor is closed, without settling it. One per read, not a promise that
-   * lives as long as the feed (a race against that would keep a reaction per change read).
+   * Ends the general read waiting on the driver, if one does: the official driver drops a
+   * pending next() when its cursor is closed, without settling it. One per read, not a
+   * promise that lives as long as the feed (a race against that would keep a reaction per
+   * change read).
    */
   #stopRead: (() => void) | undefined = undefined;
   /** Reads started or queued by next() and not finished. */
@@ -120,6 +122,7 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
     if (this.#closed) return;
     this.#closed = true;
     this.#wake?.();
+    this.#hot.stop();
     this.#stopRead?.();
     this.#markReady();
     this.onEnd(this);
@@ -133,47 +136,21 @@ export class Feed<T = unknown> implements AsyncIterableIterator<T>, AsyncDisposa
 
   readonly #readNext = (): Promise<IteratorResult<T>> => this.#read();
 
-  /**
-   * One item. The hot path: the feed runs and nothing else is due, so the item comes straight
-   * from the driver's next(), in one promise; anything else (a queued item, a failure, a
-   * resume, the end) goes to #readSlow.
-   */
+  /** One item: by the hot read when the feed runs and nothing else is due (hot-read.ts), else by #readSlow. */
   #read(): Promise<IteratorResult<T>> {
     const current = this.#current;
     if (current === undefined || this.#items.out.length > 0 || this.#failure !== undefined || this.#closed || this.#items.gap) return this.#readSlow();
-    return new Promise((resolve, reject) => {
-      let waiting = true;
-      const slow = (): void => void this.#readSlow().then(resolve, reject);
-      // close() ends the wait (the official driver never settles a next() on a closed cursor).
-      this.#stopRead = () => {
-        waiting = false;
-        this.#stopRead = undefined;
-        slow();
-      };
-      current.cursor.next().then((item) => {
-        if (!waiting) return;
-        waiting = false;
-        this.#stopRead = undefined;
-        let value: unknown;
-        try {
-          value = this.#items.take(item);
-        } catch (error) {
-          this.#readers--;
-          reject(error);
-          return;
-        }
-        if (value === NOTHING) return slow();
-        this.#readers--;
-        resolve({ done: false, value: value as T });
-      }, (raw: unknown) => {
-        if (!waiting) return;
-        waiting = false;
-        this.#stopRead = undefined;
-        this.#readFailed(current, raw);
-        slow();
-      });
-    });
+    return this.#hot.start(current);
   }
+
+  readonly #hot = new HotRead<T, Link>({
+    take: (item) => this.#items.take(item),
+    failed: (link, raw) => this.#readFailed(link, raw),
+    slow: () => this.#readSlow(),
+    ended: () => {
+      this.#readers--;
+    },
+  }, NOTHING);
 
   /** A read from the driver failed: a lost connection resumes the feed, anything else ends it. */
   #readFailed(current: Link, raw: unknown): void {
