@@ -1,5 +1,7 @@
-// What `run()`, `cursor()` and `changes()` accept and return. The pool never builds or
-// parses a query: it only calls the query's own `run` / `getCursor` with a connection.
+// What `run()`, `cursor()` and `changes()` accept and return. The pool never builds a term
+// or parses an answer: it calls the query's own `run` / `getCursor` with a connection, or,
+// for run() of a plain official-driver term, writes the frame the driver's run() would write
+// (drivers/rethinkdb-lean.ts) and leaves the answer to the driver.
 
 /** What `pool.run()` accepts: anything with a driver-style `run(conn, options?)`, such as a ReQL term of either driver. */
 export interface RunnableQuery<C, T = unknown> {

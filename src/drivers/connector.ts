@@ -5,7 +5,7 @@
 
 /**
  * Connects a driver to the pool. `C` is the driver's connection, `O` its connect options.
- * Implement it to pool any driver; the pool never parses ReQL itself.
+ * Implement it to pool any driver; the pool never builds or parses ReQL itself.
  */
 export interface Connector<C, O = unknown> {
   /**

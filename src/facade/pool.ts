@@ -184,7 +184,9 @@ export class AsyncConnectionPool<C = RethinkConnection, O = RethinkConnectionOpt
   /**
    * Runs a query without a lease, multiplexed on the least busy connection (RethinkDB runs
    * many queries at once on one connection). Cursors are read to an array.
-   * @param query calls `query.run(conn, driverOptions)`.
+   * @param query calls `query.run(conn, driverOptions)`; a plain term of the official driver
+   *   is sent by the pool itself, as the driver's `run()` would send it (same bytes, same
+   *   answers: the driver still reads and converts them).
    * @param options the pool's `timeoutMs`, `signal` and `retry`; every other key goes to the
    *   driver's `run()` unchanged.
    */
