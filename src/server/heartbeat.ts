@@ -3,14 +3,17 @@
 // (PROTOCOL.md section 5), so a ping that times out is confirmed on another connection to
 // the same server, or on a fresh one: if the server answers there it is busy, not dead; if
 // it answers nowhere it is down, and every connection to it closes (its work fails at once
-// with PoolConnectionLostError, feeds resume elsewhere).
+// with PoolConnectionLostError, feeds resume elsewhere). A busy one is fenced `quiet`: its
+// work goes on, new work goes elsewhere, until anything arrives on it; once its work is
+// done it is pinged, and closed if it still answers nothing. So a connection that went mute
+// while its server lives (a proxy's flow that forwards nothing) gets no new work to hang.
 import { attempt, DeadlineError, untilAborted, withDeadline } from '../core/deadline.js';
 import { PoolConnectError } from '../core/errors.js';
 import { closeSlot } from './closer.js';
 import type { ServerContext } from './context.js';
 import type { Health } from './health.js';
 import type { Slot } from './slot.js';
-import { ping } from './work.js';
+import { ping, refresh } from './work.js';
 
 export class Heartbeat<C> {
   #confirming = false;
@@ -29,6 +32,7 @@ export class Heartbeat<C> {
         if (heard !== slot.heard) {
           slot.heard = heard;
           slot.heardAt = now;
+          if (slot.fence === 'quiet') ctx.table.setFence(slot, undefined); // heard from: it works
           continue;
         }
         if (now - slot.heardAt < threshold) continue;
@@ -55,7 +59,10 @@ export class Heartbeat<C> {
     if (this.#confirming) return;
     this.#confirming = true;
     try {
-      if (await this.#answersElsewhere(suspect)) return; // busy: the heartbeat goes on as before
+      if (await this.#answersElsewhere(suspect)) {
+        this.#quiet(suspect);
+        return;
+      }
       const { ctx } = this;
       if (ctx.phase !== 'open') return;
       const error = new PoolConnectError(ctx.label, new Error(
@@ -70,6 +77,19 @@ export class Heartbeat<C> {
     } finally {
       this.#confirming = false;
     }
+  }
+
+  /**
+   * The server answers elsewhere, so `slot` is busy, or mute on its own: no new work for it
+   * until it is heard from (check() lifts the fence). One whose work is done meanwhile is
+   * pinged now: it is free again if it answers, closed as broken if not.
+   */
+  #quiet(slot: Slot<C>): void {
+    const { ctx } = this;
+    if (slot.state !== 'ready' || slot.fence !== undefined) return;
+    if (ctx.driver.received !== undefined && ctx.driver.received(slot.conn!) !== slot.heard) return; // heard from meanwhile
+    if (slot.work === 0) refresh(ctx, slot);
+    else ctx.table.setFence(slot, 'quiet');
   }
 
   async #answersElsewhere(suspect: Slot<C>): Promise<boolean> {

@@ -14,9 +14,11 @@ export type SlotState = 'opening' | 'ready' | 'leased' | 'retiring' | 'closing' 
 
 /**
  * A reservation on a ready connection: it takes no new multiplexed work. `lease`: fenced so
- * that its work drains and a waiting `acquire()` gets it; `probe`: being validated.
+ * that its work drains and a waiting `acquire()` gets it; `probe`: being validated; `quiet`:
+ * carrying work, it answered no ping while its server answered on another connection (busy
+ * with a CPU-bound query, or mute behind a proxy: heartbeat.ts), until it is heard from.
  */
-export type Fence = 'lease' | 'probe';
+export type Fence = 'lease' | 'probe' | 'quiet';
 
 /**
  * Kinds of multiplexed work, as counted on a connection. `Ping`: the pool's own ping

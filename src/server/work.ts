@@ -11,6 +11,8 @@ export function finishWork<C>(ctx: ServerContext<C>, slot: Slot<C>, kind: Work):
   const { table } = ctx;
   if (table.endWork(slot, kind)) {
     if (slot.state === 'retiring') closeSlot(ctx, slot, slot.retireReason ?? 'shutdown');
+    // A connection fenced for answering no ping (heartbeat.ts): pinged now that its work is done.
+    else if (slot.fence === 'quiet') refresh(ctx, slot);
     return;
   }
   // Just below the cap: callers waiting for room may go on.
