@@ -7,6 +7,8 @@
 // work goes on, new work goes elsewhere, until anything arrives on it; once its work is
 // done it is pinged, and closed if it still answers nothing. So a connection that went mute
 // while its server lives (a proxy's flow that forwards nothing) gets no new work to hang.
+// One that carries only feeds computes nothing that could hold a ping: it closes, and its
+// feeds resume elsewhere.
 import { attempt, DeadlineError, untilAborted, withDeadline } from '../core/deadline.js';
 import { PoolConnectError } from '../core/errors.js';
 import { closeSlot } from './closer.js';
@@ -88,8 +90,17 @@ export class Heartbeat<C> {
     const { ctx } = this;
     if (slot.state !== 'ready' || slot.fence !== undefined) return;
     if (ctx.driver.received !== undefined && ctx.driver.received(slot.conn!) !== slot.heard) return; // heard from meanwhile
-    if (slot.work === 0) refresh(ctx, slot);
-    else ctx.table.setFence(slot, 'quiet');
+    if (slot.work === 0) {
+      refresh(ctx, slot);
+    } else if (slot.queries === 0 && slot.cursors === 0) {
+      // Only feeds: nothing on it computes (a feed's scan does not hold a ping back), so it
+      // is mute, not busy. It closes; its feeds resume on another connection.
+      closeSlot(ctx, slot, 'broken', new Error(
+        `the connection answered no ping within ${ctx.options.pingTimeoutMs} ms (pingTimeoutMs) while its server answered on another, and carries only feeds`,
+      ));
+    } else {
+      ctx.table.setFence(slot, 'quiet');
+    }
   }
 
   async #answersElsewhere(suspect: Slot<C>): Promise<boolean> {

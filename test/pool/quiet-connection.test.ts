@@ -2,7 +2,8 @@
 // proxy's flow that forwards nothing; here: the client stops reading that socket) is busy or
 // mute, never known dead: the heartbeat fences it `quiet`. Its work goes on, new work waits
 // for (or goes to) another connection, and it takes work again once anything arrives on it;
-// if its work ends and it still answers nothing, it is closed as broken.
+// if its work ends and it still answers nothing, it is closed as broken. One that carries
+// only feeds is mute for sure (a feed holds no ping back): it closes, and its feed resumes.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
@@ -81,6 +82,29 @@ it('a mute connection whose work ended is pinged, and closed as broken when it s
     assert.equal(await next, 3, 'served on a new connection');
   } finally {
     socket.resume();
+    await pool.releasePool();
+  }
+});
+
+it('a mute connection that carries only feeds is closed at once, and its feed resumes on another', async () => {
+  const pool = makePool(server, FAST);
+  await pool.initPool();
+  await pool.run(r.db('test').tableCreate('quiet_feed'));
+  const socket = await onlySocket(pool);
+  const feed = pool.changes<{ new_val: { id: number } }>(r.db('test').table('quiet_feed').changes() as never);
+  try {
+    await feed.ready;
+    const closed = nextEvent(pool, 'close');
+    const resumed = nextEvent(pool, 'feedResumed');
+    const next = feed.next(); // a reader waits (a feed resumes as it is read)
+    socket.pause(); // nothing changes, so the feed's connection is silent; its pings go unanswered
+    assert.equal((await closed).reason, 'broken');
+    await resumed;
+    await pool.run(r.db('test').table('quiet_feed').insert({ id: 1 }));
+    assert.deepEqual((await next).value?.new_val, { id: 1 });
+  } finally {
+    socket.resume();
+    await feed.close();
     await pool.releasePool();
   }
 });
